@@ -1,0 +1,131 @@
+"""Madurez 4.0: the application factory, as a short list of named set-up steps."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+# Flask is imported inside the factory so that the pure packages (maturity.scoring,
+# maturity.questionnaires) import without it.
+if TYPE_CHECKING:
+    from flask import Flask
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. `config` overrides what the environment says (tests pass their own)."""
+    from flask import Flask
+
+    from maturity.config import PROJECT_ROOT, load_config
+
+    settings = load_config(config)
+    app = Flask(
+        __name__,
+        instance_path=settings["INSTANCE_PATH"],
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder="templates",
+    )
+    app.config.update(settings)
+    for step in (
+        _configure_logging,
+        _init_database,
+        _init_security,
+        _init_i18n,
+        _init_auth,
+        # _init_questionnaires,  (enabled once the loader lands)
+        _register_blueprints,
+        _register_commands,
+        _init_errors,
+    ):
+        step(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _init_database(app: Flask) -> None:
+    from flask import request
+
+    from maturity import models  # noqa: F401  (the whole schema, for Alembic)
+    from maturity.config import PROJECT_ROOT
+    from maturity.database import configure_engine, set_write_intent
+    from maturity.extensions import db, migrate
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    with app.app_context():
+        configure_engine(db.engine)
+
+    @app.before_request
+    def _declare_write_intent() -> None:
+        set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+
+def _init_security(app: Flask) -> None:
+    from maturity import security
+    from maturity.extensions import csrf, limiter
+
+    security.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def _init_i18n(app: Flask) -> None:
+    from maturity import i18n
+
+    i18n.init_app(app)
+
+
+def _init_auth(app: Flask) -> None:
+    from sqlalchemy import select
+
+    from maturity import policy
+    from maturity.auth.models import User
+    from maturity.extensions import db, login_manager
+    from maturity.i18n import _l
+
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"  # "strong" logs out phones whose IP changes
+    login_manager.login_message = _l("Please log in to open this page.")
+
+    @login_manager.user_loader
+    def _load_user(token: str) -> User | None:
+        return db.session.scalar(select(User).where(User.session_token == token, User.active.is_(True)))
+
+    policy.init_app(app)
+
+
+def _init_questionnaires(app: Flask) -> None:
+    from maturity.questionnaires.registry import init_app
+
+    init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from maturity.api import bp as api_bp
+    from maturity.extensions import csrf
+    from maturity.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    # The one CSRF exemption: the public API reads no cookie and changes nothing.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+
+
+def _register_commands(app: Flask) -> None:
+    from maturity.commands import register
+
+    register(app)
+
+
+def _init_errors(app: Flask) -> None:
+    from maturity import errors
+
+    errors.init_app(app)

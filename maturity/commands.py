@@ -1,0 +1,98 @@
+"""Command-line verbs: `flask --app wsgi translate|questionnaires|demo …` (Flask-Migrate adds `db`)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from maturity.config import PROJECT_ROOT
+
+translate = AppGroup("translate", help="Extract, update and compile the UI catalogs (translations/).")
+questionnaires = AppGroup("questionnaires", help="Check and export the questionnaire files.")
+
+TRANSLATIONS = PROJECT_ROOT / "translations"
+POT = TRANSLATIONS / "messages.pot"
+
+
+def _pybabel(*args: str) -> None:
+    cmd = [sys.executable, "-m", "babel.messages.frontend", *args]
+    result = subprocess.run(cmd, cwd=PROJECT_ROOT, check=False)  # noqa: S603 - fixed argv, no shell
+    if result.returncode:
+        raise click.ClickException(f"pybabel {args[0]} failed")
+
+
+def extract_messages(output: Path) -> None:
+    """Write the message template of every UI string in the code and templates."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+             "--omit-header", "-o", str(output), "maturity")
+
+
+@translate.command("extract")
+def translate_extract() -> None:
+    """Regenerate translations/messages.pot from the code and templates."""
+    extract_messages(POT)
+
+
+@translate.command("update")
+def translate_update() -> None:
+    """Extract, then merge new messages into the es and en catalogs (English msgstr = msgid)."""
+    extract_messages(POT)
+    _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
+    fill_english_catalog(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po")
+
+
+def fill_english_catalog(po_path: Path) -> int:
+    """The source strings are English: copy each untranslated msgid into the English catalog."""
+    from babel.messages.pofile import read_po, write_po
+
+    with po_path.open("rb") as f:
+        catalog = read_po(f, locale="en")
+    filled = 0
+    for message in catalog:
+        if message.id and not message.string:
+            message.string = message.id
+            filled += 1
+    with po_path.open("wb") as f:
+        write_po(f, catalog, width=100, omit_header=False, no_location=True, sort_output=True)
+    return filled
+
+
+@translate.command("compile")
+def translate_compile() -> None:
+    """Compile the .po catalogs into .mo files."""
+    from maturity.i18n import compile_catalogs
+
+    for mo in compile_catalogs(TRANSLATIONS, force=True):
+        click.echo(f"compiled {mo.relative_to(PROJECT_ROOT)}")
+
+
+@questionnaires.command("check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def questionnaires_check(directory: Path | None) -> None:
+    """Validate every questionnaire file; exit 1 naming the file, item and problem."""
+    from maturity.questionnaires.loader import main
+
+    code = main([str(directory)] if directory else [])
+    if code:
+        sys.exit(code)
+
+
+@click.command("demo")
+def demo() -> None:
+    """Load demonstration data (idempotent: running it twice adds nothing)."""
+    from maturity.demo import seed_demo
+
+    summary = seed_demo()
+    for line in summary:
+        click.echo(line)
+    current_app.logger.info("demo data ready")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(translate)
+    app.cli.add_command(questionnaires)
+    app.cli.add_command(demo)

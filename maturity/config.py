@@ -1,0 +1,168 @@
+"""Configuration read from the environment (names in the README's configuration table).
+
+`load_config(overrides)` picks the class from `MATURITY_ENV` (or `overrides["MATURITY_ENV"]`),
+reads every variable once, and fails fast with a `ConfigError` that says what to fix.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENVIRONMENTS = ("development", "production", "testing")
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration cannot work; the message says what to change."""
+
+
+class Config:
+    """Defaults shared by every environment."""
+
+    MATURITY_ENV = "development"
+    DEBUG = False
+    TESTING = False
+
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+
+    # Languages: Spanish first. BABEL_DEFAULT_LOCALE is the Peruvian variant so numbers and money
+    # follow es_PE (34.5, S/ 1,500.00); catalogs are looked up as es_PE → es.
+    LANGUAGES = ("es", "en")
+    BABEL_DEFAULT_LOCALE = "es_PE"
+    BABEL_DEFAULT_TIMEZONE = "America/Lima"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+
+    # A long questionnaire page must never expire its CSRF token.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_SSL_STRICT = True
+
+    # Request size limits: the largest legitimate request is an autosave batch or a field-work
+    # import (issue 10 sets its own, stricter, limit before parsing).
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    MAX_FORM_PARTS = 2000
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "moving-window"
+    API_RATE_LIMIT = "120 per minute"
+
+    PROXY_HOPS = 0
+    MFA_REQUIRED_ROLES: tuple[str, ...] = ()
+    CHROMIUM_PATH = "/usr/bin/chromium"
+
+    # Ley 30056 bands are in UIT; the UIT in soles is set every year by decree (DS 301-2025-EF: 2026).
+    UIT_SOLES = 5500
+    UIT_YEAR = 2026
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False  # the debugger is opt-in (`flask run --debug`), never a default
+
+
+class TestingConfig(Config):
+    MATURITY_ENV = "testing"
+    TESTING = True
+    RATELIMIT_ENABLED = True
+
+
+class ProductionConfig(Config):
+    MATURITY_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    MFA_REQUIRED_ROLES = ("admin", "analyst", "advisor")
+
+
+_CLASSES = {"development": DevelopmentConfig, "production": ProductionConfig, "testing": TestingConfig}
+
+
+def load_config(overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Return the configuration mapping for the environment, validated."""
+    overrides = dict(overrides or {})
+    env = os.environ if environ is None else environ
+    name = overrides.get("MATURITY_ENV") or env.get("MATURITY_ENV") or "development"
+    if name not in _CLASSES:
+        raise ConfigError(f"MATURITY_ENV={name!r} is not one of {', '.join(ENVIRONMENTS)}.")
+    cls = _CLASSES[name]
+    cfg = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+    instance = Path(overrides.get("INSTANCE_PATH") or env.get("INSTANCE_PATH") or PROJECT_ROOT / "instance")
+    cfg["INSTANCE_PATH"] = str(instance)
+
+    cfg["SECRET_KEY"] = env.get("SECRET_KEY") or None
+    cfg["SQLALCHEMY_DATABASE_URI"] = env.get("DATABASE_URL") or f"sqlite:///{instance / 'maturity.db'}"
+    cfg["REDIS_URL"] = env.get("REDIS_URL") or None
+    cfg["STORAGE_DIR"] = env.get("STORAGE_DIR") or str(instance / "storage")
+    cfg["CHROMIUM_PATH"] = env.get("CHROMIUM_PATH") or cfg["CHROMIUM_PATH"]
+    for key in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM"):
+        cfg[key] = env.get(key) or None
+    cfg["MAIL_PORT"] = _int(env, "MAIL_PORT", 587)
+    cfg["PROXY_HOPS"] = _int(env, "PROXY_HOPS", 0)
+    if "MFA_REQUIRED_ROLES" in env:
+        cfg["MFA_REQUIRED_ROLES"] = tuple(r.strip() for r in env["MFA_REQUIRED_ROLES"].split(",") if r.strip())
+
+    cfg.update(overrides)
+    cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(cfg["SQLALCHEMY_DATABASE_URI"])
+    cfg["RATELIMIT_STORAGE_URI"] = cfg.get("RATELIMIT_STORAGE_URI") or cfg["REDIS_URL"] or "memory://"
+    _check(cfg)
+    if not cfg["SECRET_KEY"]:
+        cfg["SECRET_KEY"] = _development_secret(Path(cfg["INSTANCE_PATH"]))
+    return cfg
+
+
+def _int(env: dict[str, str] | os._Environ[str], key: str, default: int) -> int:
+    raw = env.get(key)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{key} must be a whole number, got {raw!r}.") from None
+    if value < 0:
+        raise ConfigError(f"{key} must be 0 or more, got {value}.")
+    return value
+
+
+def _normalise_db_url(url: str) -> str:
+    # Heroku-style and plain postgres URLs would load psycopg2, which is not a dependency.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _check(cfg: dict[str, Any]) -> None:
+    url = cfg["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith(("sqlite:", "postgresql+psycopg:")):
+        raise ConfigError(f"DATABASE_URL must be a SQLite or PostgreSQL URL (postgresql+psycopg://…), got {url.split(':')[0]!r}.")
+    if cfg["MATURITY_ENV"] == "production":
+        if not cfg["SECRET_KEY"]:
+            raise ConfigError("SECRET_KEY is not set: production refuses to start without it. "
+                              "Generate one with: python -c 'import secrets; print(secrets.token_hex(32))'")
+        if len(cfg["SECRET_KEY"]) < 32:
+            raise ConfigError("SECRET_KEY is too short for production: use at least 32 random characters.")
+    unknown_roles = set(cfg["MFA_REQUIRED_ROLES"]) - {"owner", "advisor", "analyst", "admin"}
+    if unknown_roles:
+        raise ConfigError(f"MFA_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown_roles))}.")
+
+
+def _development_secret(instance: Path) -> str:
+    """A per-checkout key kept in instance/, so sessions survive restarts in development."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

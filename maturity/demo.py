@@ -1,0 +1,61 @@
+"""Demonstration data, clearly synthetic, idempotent (keyed on names and RUCs).
+
+Accounts and cohorts join as their features land; each addition keeps the "twice adds nothing" rule.
+"""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from maturity.extensions import db
+from maturity.firms.models import Firm
+from maturity.organizations.models import Organization
+
+log = logging.getLogger(__name__)
+
+DEMO_ORGANIZATIONS = [
+    {"name": "DEMO — CITE Textil Camélidos Arequipa", "kind": "cite"},
+    {"name": "DEMO — Agencia Regional de Desarrollo", "kind": "agency"},
+]
+
+# Synthetic firms from the seed clusters; RUCs are valid check-digit numbers, not real companies.
+DEMO_FIRMS = [
+    {"name": "DEMO Confecciones Gamarra SAC", "ruc": "20600000013", "has_ruc": True, "sector": "textiles",
+     "ciiu": "18100", "employees": 8, "annual_sales_band": "le150uit", "department": "15", "tax_regime": "rmt",
+     "issues_e_invoices": True, "exports": False, "export_intent": True, "association": "association", "years_operating": 6},
+    {"name": "DEMO Bodega Mercado Central EIRL", "ruc": "20600000021", "has_ruc": True, "sector": "retail",
+     "ciiu": "52111", "employees": 3, "annual_sales_band": "le150uit", "department": "15", "tax_regime": "nrus",
+     "issues_e_invoices": False, "exports": False, "export_intent": False, "association": "none", "years_operating": 12},
+    {"name": "DEMO Hostal Cusco SRL", "ruc": "20600000030", "has_ruc": True, "sector": "tourism",
+     "ciiu": "55101", "employees": 14, "annual_sales_band": "le1700uit", "department": "08", "tax_regime": "rmt",
+     "issues_e_invoices": True, "exports": False, "export_intent": False, "association": "none", "years_operating": 9},
+    {"name": "DEMO Quesería Bambamarca", "ruc": None, "has_ruc": False, "sector": "agrifood",
+     "ciiu": "15201", "employees": 2, "annual_sales_band": "le150uit", "department": "06", "tax_regime": "none",
+     "issues_e_invoices": False, "exports": False, "export_intent": False, "association": "cooperative", "years_operating": 15},
+    {"name": "DEMO Calzados El Porvenir", "ruc": "10400000048", "has_ruc": True, "sector": "footwear",
+     "ciiu": "19208", "employees": 5, "annual_sales_band": "le150uit", "department": "13", "tax_regime": "rer",
+     "issues_e_invoices": True, "exports": False, "export_intent": False, "association": "cluster", "years_operating": 20},
+]
+
+
+def seed_demo() -> list[str]:
+    """Create what is missing; return one line per thing created or found."""
+    lines = []
+    for data in DEMO_ORGANIZATIONS:
+        org = db.session.scalar(select(Organization).where(Organization.name == data["name"]))
+        if org is None:
+            db.session.add(Organization(**data))
+            lines.append(f"organisation created: {data['name']}")
+        else:
+            lines.append(f"organisation present: {data['name']}")
+    for data in DEMO_FIRMS:
+        firm = db.session.scalar(select(Firm).where(Firm.name == data["name"]))
+        if firm is None:
+            db.session.add(Firm(**data))
+            lines.append(f"firm created: {data['name']}")
+        else:
+            lines.append(f"firm present: {data['name']}")
+    db.session.commit()
+    log.info("demo data seeded (%d lines)", len(lines))
+    return lines

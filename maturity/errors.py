@@ -1,0 +1,71 @@
+"""Error responses in the user's language, as a page or as JSON; never a stack trace."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from maturity.extensions import db
+from maturity.i18n import _
+
+log = logging.getLogger(__name__)
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    # Built per request so each text is in the request's language.
+    return {
+        400: (_("The request could not be understood"), _("Something in what was sent is not valid. Nothing was changed. Please go back and try again.")),
+        403: (_("You do not have access to this page"), _("Your account cannot open this page. If you think it should, ask whoever manages your organisation's accounts.")),
+        404: (_("Page not found"), _("The page does not exist or you do not have access to it. Check the address or go back to the start.")),
+        405: (_("That action is not allowed here"), _("This page cannot be used that way. Nothing was changed.")),
+        413: (_("What you sent is too large"), _("The request is larger than the limit. Nothing was changed.")),
+        429: (_("Too many attempts"), _("Please wait a moment before trying again.")),
+        500: (_("Something went wrong on our side"), _("The error was recorded. Your saved answers are safe. Please try again in a few minutes.")),
+        503: (_("The service is busy or under maintenance"), _("Your saved answers are safe. Please try again in a minute.")),
+    }
+
+
+def _wants_json() -> bool:
+    if request.path.startswith("/api/") or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def render_error(status: int, detail: str | None = None, retry_after: int | None = None):
+    """A response for `status`, in the request's language; `detail` is a translated text."""
+    messages = _messages()
+    title, text = messages.get(status, messages[500] if status >= 500 else messages[400])
+    if detail:
+        text = detail
+    if _wants_json():
+        body = jsonify({"errors": [{"field": None, "message": text}], "title": title})
+    else:
+        body = render_template("errors/error.html", status=status, title=title, text=text)
+    response = make_response(body, status)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        if isinstance(error, CSRFError):
+            return render_error(400, _("The form expired or was sent from another page. Nothing was changed: reload the page and try again."))
+        return render_error(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(error: OperationalError):
+        # A database that is down or locked is a temporary condition: say so, and let the client retry.
+        log.error("database unavailable: %s", error.orig)
+        db.session.rollback()
+        return render_error(ServiceUnavailable.code, retry_after=5)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(InternalServerError.code)

@@ -1,0 +1,1 @@
+"""Firms (the assessed businesses), their profile, and who belongs to them."""

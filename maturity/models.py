@@ -1,0 +1,6 @@
+"""Every model, imported in one place so Alembic and the factory see the whole schema."""
+from maturity.auth.models import User
+from maturity.firms.models import Firm, FirmMember
+from maturity.organizations.models import Organization
+
+__all__ = ["Firm", "FirmMember", "Organization", "User"]

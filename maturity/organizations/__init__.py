@@ -1,0 +1,1 @@
+"""Organisations that employ advisors and analysts: agencies, CITEs, business-development centres."""

@@ -1,0 +1,86 @@
+"""Who may call each route: one table, checked before every request.
+
+Every endpoint of `app.url_map` must have a row here; a test fails on any route without one, and
+an endpoint missing from the table at run time is refused (404), never served. A row says:
+- `anonymous=True`: anyone, logged in or not;
+- otherwise the caller must be logged in (else: the log-in page), and have one of `roles` when
+  roles are given (else 403);
+- `obj`: the name of an object rule in OBJECT_RULES, checked with the route's arguments;
+  a failed object rule answers 404, exactly like a missing object (never 403: that would tell an
+  outsider the object exists).
+Later work only adds rows (and object rules).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Flask, abort, request
+from flask_login import current_user
+
+from maturity.auth.models import ROLES
+
+
+@dataclass(frozen=True)
+class Rule:
+    anonymous: bool = False
+    roles: frozenset[str] = field(default_factory=frozenset)
+    obj: str | None = None
+
+    def describe(self) -> str:
+        who = "anyone" if self.anonymous else ("roles: " + ", ".join(sorted(self.roles)) if self.roles else "logged in")
+        return who + (f"; object rule: {self.obj}" if self.obj else "")
+
+
+ANYONE = Rule(anonymous=True)
+LOGGED_IN = Rule()
+
+
+def roles(*names: str, obj: str | None = None) -> Rule:
+    unknown = set(names) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+    return Rule(roles=frozenset(names), obj=obj)
+
+
+# endpoint -> rule. Keep it sorted by blueprint; one line per route.
+POLICY: dict[str, Rule] = {
+    "static": ANYONE,
+    # main
+    "main.index": ANYONE,
+    "main.healthz": ANYONE,
+    "main.readyz": ANYONE,
+    # public API: reads no cookie, changes nothing
+    "api.index": ANYONE,
+}
+
+# name -> callable(user, view_args) -> bool. Filled by the features that own the objects.
+OBJECT_RULES: dict[str, Callable[[object, dict], bool]] = {}
+
+
+def rule_for(endpoint: str | None) -> Rule | None:
+    return POLICY.get(endpoint or "")
+
+
+def enforce() -> None:
+    """before_request hook: apply the endpoint's row, or refuse an endpoint without one."""
+    if request.endpoint is None:  # routing failed: Flask answers 404/405 itself
+        return
+    rule = rule_for(request.endpoint)
+    if rule is None:
+        abort(404)
+    if rule.anonymous and rule.obj is None:
+        return
+    if not current_user.is_authenticated:
+        from maturity.extensions import login_manager
+
+        return login_manager.unauthorized()
+    if rule.roles and current_user.role not in rule.roles:
+        abort(403)  # the route is public knowledge (open source); the objects behind it are not
+    if rule.obj is not None and not OBJECT_RULES[rule.obj](current_user, request.view_args or {}):
+        abort(404)
+    return None
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(enforce)

@@ -1,0 +1,6 @@
+"""Time helpers: timezone-aware UTC everywhere in storage."""
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
