@@ -45,6 +45,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _configure_logging(app: Flask) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Alembic announces every plugin it loads at INFO; keep start-up logs about this app.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def _init_database(app: Flask) -> None:

@@ -90,10 +90,10 @@ def format_number(value: float, digits: int = 1) -> str:
 
 
 def format_money(value: float) -> str:
-    """Soles the Peruvian way in both languages: S/ 1,500.00."""
+    """Soles the Peruvian way in both languages: S/ 1,500.00 (a no-break space keeps them on one line)."""
     if current_language() == "es":
         return _babel_currency(value, "PEN", locale="es_PE")
-    return "S/ " + _babel_decimal(value, format="#,##0.00", locale="en")
+    return "S/\u00a0" + _babel_decimal(value, format="#,##0.00", locale="en")
 
 
 def compile_catalogs(translations: Path, force: bool = False) -> list[Path]:

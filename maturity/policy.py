@@ -50,6 +50,7 @@ POLICY: dict[str, Rule] = {
     "main.index": ANYONE,
     "main.healthz": ANYONE,
     "main.readyz": ANYONE,
+    "main.set_language": ANYONE,
     # public API: reads no cookie, changes nothing
     "api.index": ANYONE,
 }

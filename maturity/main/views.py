@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, url_for
+from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
 from sqlalchemy import text
 
 from maturity.extensions import db
+from maturity.i18n import SESSION_KEY, valid_language
 from maturity.main import bp
+from maturity.urls import safe_next
 
 
 @bp.get("/")
@@ -17,6 +20,20 @@ def _first_url(endpoint: str) -> str:
     if endpoint in current_app.view_functions:
         return url_for(endpoint)
     return url_for("main.index") + "#how"
+
+
+@bp.post("/language")
+def set_language():
+    """Remember a language: in the session always, and on the account when logged in (a POST)."""
+    lang = valid_language(request.form.get("lang"))
+    target = safe_next(request.form.get("next"), url_for("main.index"))
+    if lang is None:
+        return redirect(target)
+    session[SESSION_KEY] = lang
+    if current_user.is_authenticated and current_user.language != lang:
+        current_user.language = lang
+        db.session.commit()
+    return redirect(target)
 
 
 @bp.get("/healthz")
@@ -33,6 +50,7 @@ def readyz():
         db.session.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except Exception:  # noqa: BLE001 - any failure means "not ready"; details go to the log
+        current_app.logger.exception("readiness check: database")
         db.session.rollback()
         checks["database"] = "unavailable"
     ready = all(v == "ok" for v in checks.values())

@@ -1,0 +1,39 @@
+"""Error pages in the user's language, never a stack trace."""
+import pytest
+
+
+def test_404_is_a_bilingual_page(client):
+    es = client.get("/no-existe")
+    assert es.status_code == 404 and "Página no encontrada" in es.get_data(as_text=True)
+    en = client.get("/no-existe?lang=en")
+    assert en.status_code == 404 and "Page not found" in en.get_data(as_text=True)
+
+
+def test_api_errors_are_json(client):
+    response = client.get("/api/v1/nothing?lang=en")
+    assert response.status_code == 404
+    assert response.json["errors"][0]["message"].startswith("The page does not exist")
+
+
+@pytest.mark.parametrize(("lang", "text"), [("es", "Algo falló de nuestro lado"), ("en", "Something went wrong on our side")])
+def test_an_unexpected_error_shows_a_friendly_page_without_a_traceback(make_app, monkeypatch, lang, text):
+    from maturity import policy
+
+    app = make_app()
+
+    def boom():
+        raise RuntimeError("secret internals /etc/passwd")
+
+    app.add_url_rule("/boom", "boom", boom)
+    monkeypatch.setitem(policy.POLICY, "boom", policy.ANYONE)
+    response = app.test_client().get(f"/boom?lang={lang}")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert text in body
+    assert "Traceback" not in body and "secret internals" not in body
+
+
+def test_method_not_allowed_is_explained(client):
+    response = client.put("/healthz?lang=en")
+    assert response.status_code == 405
+    assert "cannot be used that way" in response.get_data(as_text=True)
