@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 import os
 
-from benchmarks import pages
+from benchmarks import pages, scoring
 from benchmarks.report import print_table, write_json
 
-SUITES = {"pages": pages.run}
+SUITES = {"pages": pages.run, "scoring": scoring.run}
 
 
 def main() -> None:

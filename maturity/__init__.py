@@ -33,7 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         _init_security,
         _init_i18n,
         _init_auth,
-        # _init_questionnaires,  (enabled once the loader lands)
+        _init_questionnaires,
         _register_blueprints,
         _register_commands,
         _init_errors,
@@ -105,9 +105,9 @@ def _init_auth(app: Flask) -> None:
 
 
 def _init_questionnaires(app: Flask) -> None:
-    from maturity.questionnaires.registry import init_app
+    from maturity import content
 
-    init_app(app)
+    content.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

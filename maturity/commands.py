@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from maturity.config import PROJECT_ROOT
 
@@ -74,7 +74,7 @@ def translate_compile() -> None:
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 def questionnaires_check(directory: Path | None) -> None:
     """Validate every questionnaire file; exit 1 naming the file, item and problem."""
-    from maturity.questionnaires.loader import main
+    from maturity.questionnaires.cli import main
 
     code = main([str(directory)] if directory else [])
     if code:
@@ -82,6 +82,7 @@ def questionnaires_check(directory: Path | None) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo() -> None:
     """Load demonstration data (idempotent: running it twice adds nothing)."""
     from maturity.demo import seed_demo

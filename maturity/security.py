@@ -2,7 +2,20 @@
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from flask.sessions import NullSession, SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+API_PREFIX = "/api/"
+
+
+class CookieFreeApiSessions(SecureCookieSessionInterface):
+    """The public API never reads or writes the session cookie: under /api/ the session is a
+    NullSession (reading gives nothing, writing raises), so no cookie can steer an API call."""
+
+    def open_session(self, app: Flask, request):  # noqa: ANN001, ANN201 - Flask's signature
+        if request.path.startswith(API_PREFIX):
+            return NullSession()
+        return super().open_session(app, request)
 
 # No inline script anywhere: all JavaScript lives in static/js. Inline style attributes are not
 # used either, so style-src needs no 'unsafe-inline'.
@@ -45,4 +58,5 @@ def init_app(app: Flask) -> None:
     hops = app.config["PROXY_HOPS"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    app.session_interface = CookieFreeApiSessions()
     app.after_request(_set_headers)

@@ -1,0 +1,47 @@
+"""Check the questionnaire files from the command line (wrapped as `flask questionnaires check`)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from maturity.questionnaires.loader import load_questionnaires
+from maturity.questionnaires.model import Questionnaire
+from maturity.questionnaires.problems import QuestionnaireError
+from maturity.questionnaires.schema import SCHEMA_PATH, write_json_schema
+
+
+def summary_line(questionnaire: Questionnaire) -> str:
+    """One line per composed questionnaire: id, version, item counts, empty dimensions."""
+    items = questionnaire.items
+    profile = sum(not i.scored for i in items)
+    empty = [d for d, group in questionnaire.dimension_items.items() if not group]
+    line = (f"{questionnaire.id}: {questionnaire.version}, {len(items) - profile} scored items, "
+            f"{profile} profile items")
+    return line + (f"; no items in {', '.join(empty)}" if empty else "")
+
+
+def check(directory: str | Path | None = None) -> tuple[bool, list[str]]:
+    """Load the files: (True, one summary line per questionnaire) or (False, the problems)."""
+    try:
+        questionnaires = load_questionnaires(directory)
+    except QuestionnaireError as exc:
+        return False, [str(problem) for problem in exc.problems]
+    return True, [summary_line(q) for q in questionnaires]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the problems and return 1, or a summary per questionnaire and return 0."""
+    parser = argparse.ArgumentParser(prog="python -m maturity.questionnaires",
+                                     description="Validate the questionnaire files.")
+    parser.add_argument("directory", nargs="?", help="default: the repository's questionnaires/")
+    parser.add_argument("--write-schema", action="store_true",
+                        help=f"also (re)write the JSON Schema to {SCHEMA_PATH}")
+    args = parser.parse_args(argv)
+    if args.write_schema:
+        print(f"wrote {write_json_schema()}")
+    ok, lines = check(args.directory)
+    stream = sys.stdout if ok else sys.stderr
+    for line in lines:
+        print(line, file=stream)
+    return 0 if ok else 1
