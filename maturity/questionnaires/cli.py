@@ -5,10 +5,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from maturity.questionnaires.ciiu import CIIU_FILE, CiiuMap, read_ciiu
 from maturity.questionnaires.loader import load_questionnaires
 from maturity.questionnaires.model import Questionnaire
 from maturity.questionnaires.problems import QuestionnaireError
-from maturity.questionnaires.schema import SCHEMA_PATH, write_json_schema
+from maturity.questionnaires.schema import QUESTIONNAIRES_DIR, SCHEMA_PATH, write_json_schema
 
 
 def summary_line(questionnaire: Questionnaire) -> str:
@@ -21,13 +22,32 @@ def summary_line(questionnaire: Questionnaire) -> str:
     return line + (f"; no items in {', '.join(empty)}" if empty else "")
 
 
+def ciiu_summary_line(mapping: CiiuMap) -> str:
+    """One line for the CIIU rules: how many, per code length, and how many sectors they reach."""
+    by_length = {n: sum(len(r.pattern) == n for r in mapping) for n in (5, 4)}
+    sectors = len({r.sector for r in mapping})
+    return (f"{mapping.source}: {len(mapping)} rules ({by_length[5]} for 5-digit SUNAT codes, "
+            f"{by_length[4]} for 4-digit CIIU Rev.4) into {sectors} sectors")
+
+
 def check(directory: str | Path | None = None) -> tuple[bool, list[str]]:
-    """Load the files: (True, one summary line per questionnaire) or (False, the problems)."""
+    """Load the files: (True, one summary line per questionnaire) or (False, the problems).
+
+    The CIIU rules (`ciiu.csv`) are checked too: required in the repository's directory,
+    optional in another one (test fixtures need not carry them).
+    """
+    lines, problems = [], []
     try:
-        questionnaires = load_questionnaires(directory)
+        lines = [summary_line(q) for q in load_questionnaires(directory)]
     except QuestionnaireError as exc:
-        return False, [str(problem) for problem in exc.problems]
-    return True, [summary_line(q) for q in questionnaires]
+        problems += exc.problems
+    ciiu = Path(directory or QUESTIONNAIRES_DIR) / CIIU_FILE
+    if directory is None or ciiu.exists():
+        try:
+            lines.append(ciiu_summary_line(read_ciiu(ciiu)))
+        except QuestionnaireError as exc:
+            problems += exc.problems
+    return (False, [str(p) for p in problems]) if problems else (True, lines)
 
 
 def main(argv: list[str] | None = None) -> int:

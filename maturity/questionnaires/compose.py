@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from types import MappingProxyType
 
-from maturity.questionnaires.model import DK, NA, NONE, DimensionModel, Item, Option, Questionnaire
+from maturity.questionnaires.model import DimensionModel, Item, Option, Questionnaire
+from maturity.questionnaires.reserved import DK, NA, NONE
 from maturity.questionnaires.schema import (
     ChecklistItem,
     I18nText,

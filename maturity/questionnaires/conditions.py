@@ -13,20 +13,17 @@ Semantics (questionnaires/README.md):
 """
 from __future__ import annotations
 
-import logging
 from collections.abc import Collection, Mapping
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
-from maturity.firms.profile import PROFILE_FIELDS
-from maturity.questionnaires.profile import describe_value_problem, value_problem
-
-log = logging.getLogger(__name__)
+from maturity.questionnaires.profile import PROFILE_FIELDS, describe_value_problem, value_problem
+from maturity.questionnaires.reserved import RESERVED_OPTION_IDS
 
 Op = Literal["eq", "ne", "in", ">=", "<="]
-Scalar = Union[Annotated[str, Field(strict=True)], Annotated[bool, Field(strict=True)],
-               Annotated[int, Field(strict=True)], Annotated[float, Field(strict=True)]]
+Scalar = (Annotated[str, Field(strict=True)] | Annotated[bool, Field(strict=True)]
+          | Annotated[int, Field(strict=True)] | Annotated[float, Field(strict=True)])
 
 # Tags of the condition union; they show up in validation error locations and the loader
 # drops them when it names the place of a problem.
@@ -34,7 +31,7 @@ CONDITION_TAGS = frozenset({"leaf", "all-of", "any-of", "negation"})
 
 
 class _Node(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class Leaf(_Node):
@@ -85,8 +82,8 @@ def _kind(value: Any) -> str | None:
 
 
 Condition = Annotated[
-    Union[Annotated[Leaf, Tag("leaf")], Annotated[AllOf, Tag("all-of")],
-          Annotated[AnyOf, Tag("any-of")], Annotated[Not, Tag("negation")]],
+    Annotated[Leaf, Tag("leaf")] | Annotated[AllOf, Tag("all-of")]
+    | Annotated[AnyOf, Tag("any-of")] | Annotated[Not, Tag("negation")],
     Discriminator(
         _kind,
         custom_error_type="condition_shape",
@@ -222,4 +219,6 @@ def _check_answer_leaf(leaf: Leaf, item_id: str, earlier: Mapping[str, Collectio
     options = earlier[item_id]
     return [f"applies_if compares answer.{item_id} with {value!r}, which is not an option of "
             f"that item (options: {', '.join(options)})"
-            for value in _values(leaf) if not isinstance(value, str) or value not in options]
+            for value in _values(leaf)
+            # README: "(or na / dk)", whether the item offers them or not
+            if not isinstance(value, str) or (value not in options and value not in RESERVED_OPTION_IDS)]

@@ -17,11 +17,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from maturity.firms.profile import SECTORS
 from maturity.questionnaires import conditions
 from maturity.questionnaires.compose import GENERAL, build_items, compose
 from maturity.questionnaires.model import DimensionModel, Questionnaire, QuestionnaireSet
 from maturity.questionnaires.problems import FileProblem, QuestionnaireError, describe
+from maturity.questionnaires.profile import SECTORS
 from maturity.questionnaires.reading import read_directory
 from maturity.questionnaires.schema import QUESTIONNAIRES_DIR, DimensionsFile, ModuleFile, ProfileItem
 
@@ -161,9 +161,8 @@ def build(docs: Mapping[str, Any], problems: list[FileProblem] | None = None) ->
             problems += _check_module(name, module, model) if model else []
     problems += _duplicate_ids(module_docs)
     questionnaires = _compose_all(modules, model, problems) if model else {}
-    if problems:
+    if problems or model is None:   # no model means a problem was reported
         raise QuestionnaireError(_unique(problems))
-    assert model is not None  # noqa: S101 - no problems means dimensions.yaml loaded
     return QuestionnaireSet(model, questionnaires)
 
 

@@ -12,9 +12,12 @@ from types import MappingProxyType
 from typing import Any
 
 from maturity.questionnaires.conditions import AllOf, AnyOf, Leaf, Not
-from maturity.questionnaires.schema import Band, Dimension, DimensionsFile, I18nText
 
-NA, DK, NONE = "na", "dk", "none"
+# Re-exported for callers that import the reserved ids from the model.
+from maturity.questionnaires.reserved import DK as DK
+from maturity.questionnaires.reserved import NA as NA
+from maturity.questionnaires.reserved import NONE as NONE
+from maturity.questionnaires.schema import Band, Dimension, DimensionsFile, I18nText
 
 
 def _text(text: I18nText | None, lang: str | None) -> str | dict[str, str] | None:
@@ -169,6 +172,7 @@ class Questionnaire:
             "description": _text(self.description, lang),
             "dimensions": [
                 {"id": d.id, "family": d.family, "title": _text(d.title, lang),
+                 "summary": _text(d.summary, lang),
                  "weight": self.dimension_weights[d.id], "critical": d.id in self.critical}
                 for d in self.model.dimensions
             ],

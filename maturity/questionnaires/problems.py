@@ -124,20 +124,20 @@ def describe(error: ValidationError, raw: Any, file: str) -> list[FileProblem]:
     problems: list[FileProblem] = []
     for err in error.errors(include_url=False):
         loc = list(err["loc"])
-        item, item_type, base = None, None, raw
+        item, item_type, base, prefix = None, None, raw, ""
         if loc[:1] == ["items"] and len(loc) > 1 and isinstance(loc[1], int):
+            # Name the item by its id; locate within the item from there on.
             entry = _item_entry(raw, loc[1])
             item = entry.get("id") if isinstance(entry.get("id"), str) else None
             item_type = entry.get("type") if isinstance(entry.get("type"), str) else None
-            base = entry
-            loc = loc[2:] if item else [f"items[{loc[1]}]"] + loc[2:]
-            if loc and loc[0] in ITEM_TYPES:
-                loc = loc[1:]
+            base, prefix = entry, ("" if item else f"items[{loc[1]}]")
+            loc = loc[3:] if loc[2:3] and loc[2] in ITEM_TYPES else loc[2:]
         loc, union_message = _clean_loc(loc)
         field = str(loc[-1]) if loc else None
         message = union_message or _message(err, item_type, field)
         # "options[cad]: unknown field 'level'" reads better than "options[cad].level: …".
-        where = _path(loc[:-1] if err["type"] in ("missing", "extra_forbidden") else loc, base)
+        path = _path(loc[:-1] if err["type"] in ("missing", "extra_forbidden") else loc, base)
+        where = ".".join(p for p in (prefix, path) if p)
         problem = FileProblem(file, item, f"{where}: {message}" if where else message)
         if problem not in problems:
             problems.append(problem)

@@ -10,20 +10,19 @@ earlier items) live in the loader; everything a single file can tell is checked 
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.json_schema import models_json_schema
 
 from maturity.questionnaires.conditions import Condition
+from maturity.questionnaires.reserved import CHECKLIST_RESERVED_OPTION_IDS, RESERVED_OPTION_IDS
 
 DIMENSION_IDS = ("T1", "T2", "T3", "T4", "T5", "T6", "M1", "M2", "M3", "M4", "M5", "M6")
 FAMILY_PREFIX = {"technology": "T", "management": "M"}
 LEVELS = range(0, 6)
-# Added by the loader, never written in a file.
-RESERVED_OPTION_IDS = ("na", "dk")
-CHECKLIST_RESERVED_OPTION_IDS = ("na", "dk", "none")
 
 ITEM_ID_PATTERN = r"^[a-z0-9_-]+(\.[a-z0-9_-]+){2,}$"
 OPTION_ID_PATTERN = r"^[a-z0-9_]+$"
@@ -150,7 +149,7 @@ class SingleItem(_ScoredItem):
     def _ladder(cls, options: list[LevelOption]) -> list[LevelOption]:
         problems = _option_problems(options, RESERVED_OPTION_IDS)
         levels = [o.level for o in options]
-        if any(b < a for a, b in zip(levels, levels[1:])):
+        if any(b < a for a, b in pairwise(levels)):
             problems.append(f"option levels must never decrease (ladder order), got {levels}")
         problems += [f"a level-{n} option is required" for n in (0, 5) if n not in levels]
         _raise(problems)
@@ -184,7 +183,7 @@ class ProfileItem(_Item):
         return options
 
 
-Item = Annotated[Union[SingleItem, ChecklistItem, ProfileItem], Field(discriminator="type")]
+Item = Annotated[SingleItem | ChecklistItem | ProfileItem, Field(discriminator="type")]
 ITEM_TYPES = ("single", "checklist", "profile")
 
 
@@ -287,7 +286,7 @@ class DimensionsFile(_Strict):
     def _bands_tile(cls, bands: list[Band]) -> list[Band]:
         problems = [f"band '{b.id}': min must be below max" for b in bands if b.min >= b.max]
         problems += [f"band '{b.id}' must start where '{a.id}' ends ({a.max:g})"
-                     for a, b in zip(bands, bands[1:]) if b.min != a.max]
+                     for a, b in pairwise(bands) if b.min != a.max]
         if bands[0].min != 0 or bands[-1].max != 100:
             problems.append("bands must cover 0 to 100")
         if len({b.id for b in bands}) != len(bands):

@@ -33,13 +33,13 @@ Confidence (rule 7)
 """
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Mapping
 from typing import Any
 
-from maturity.questionnaires.conditions import evaluate
-from maturity.questionnaires.model import DK, NA, NONE, Item, Questionnaire
+from maturity.questionnaires.model import Item, Questionnaire
+from maturity.questionnaires.reserved import DK, NA, NONE
+from maturity.questionnaires.visibility import walk
 from maturity.scoring.bands import LEVEL_STEP, band_id, below, plan_level, round_score
 from maturity.scoring.problems import InvalidAnswers
 from maturity.scoring.results import (
@@ -57,8 +57,6 @@ from maturity.scoring.results import (
     ScoreResult,
 )
 from maturity.scoring.validation import validate
-
-log = logging.getLogger(__name__)
 
 MIN_DIMENSION_COVERAGE = 0.6   # rule 3
 MIN_INDEX_SHARE = 2 / 3        # rule 4
@@ -79,14 +77,6 @@ def score(questionnaire: Questionnaire, answers: Mapping[str, Any],
     if problems:
         raise InvalidAnswers(problems)
     return _score(questionnaire, answers, firm or {})
-
-
-def _normalise(item: Item, value: Any) -> Answer | None:
-    if value is None or value == [] or value == ():
-        return None
-    if item.multiple:
-        return (value,) if isinstance(value, str) else tuple(value)
-    return value
 
 
 def _item_score(item: Item, answer: Answer | None, visible: bool) -> ItemScore:
@@ -112,16 +102,8 @@ def _item_score(item: Item, answer: Answer | None, visible: bool) -> ItemScore:
 
 def _item_scores(questionnaire: Questionnaire, answers: Mapping[str, Any],
                  firm: Mapping[str, Any]) -> list[ItemScore]:
-    seen: dict[str, Answer] = {}   # answers of visible items, for later conditions
-    out = []
-    for item in questionnaire.items:
-        answer = _normalise(item, answers.get(item.id))
-        visible = item.condition is None or evaluate(item.condition, firm, seen)
-        if visible and answer is not None:
-            seen[item.id] = answer
-        if item.scored:
-            out.append(_item_score(item, answer, visible))
-    return out
+    return [_item_score(item, answer, shown)
+            for item, shown, answer in walk(questionnaire, answers, firm) if item.scored]
 
 
 def _dimension(questionnaire: Questionnaire, dimension_id: str,

@@ -12,7 +12,7 @@ Answers are `{item_id: option_id | [option_ids]}`:
 - answering an item that its `applies_if` hides is not an error (scoring ignores the answer),
   but the answer must still be well formed.
 
-The firm profile is `{field: value}` with the fields of `maturity.firms.profile`; `null` means
+The firm profile is `{field: value}` with the fields of `maturity.questionnaires.profile`; `null` means
 unknown; any other field is `unknown_field`.
 """
 from __future__ import annotations
@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from maturity.firms.profile import PROFILE_FIELDS
-from maturity.questionnaires.model import DK, NA, NONE, Item, Questionnaire
-from maturity.questionnaires.profile import value_problem
+from maturity.questionnaires.model import Item, Questionnaire
+from maturity.questionnaires.profile import PROFILE_FIELDS, value_problem
+from maturity.questionnaires.reserved import DK, NA, NONE
 from maturity.scoring.problems import (
     DUPLICATE_OPTION,
     NA_NOT_OFFERED,
@@ -90,7 +90,7 @@ def _answer_problems(item: Item, value: Any, field: str) -> list[Problem]:
 def _option_problems(item: Item, options: Sequence[str], field: str) -> list[Problem]:
     problems = []
     for option in options:
-        if option == NA and item.scored and not item.na_offered:
+        if option == NA and not item.na_offered:
             problems.append(Problem(field, NA_NOT_OFFERED, {"item": item.id}))
         elif item.option(option) is None:
             problems.append(Problem(field, UNKNOWN_OPTION, {"item": item.id, "option": option}))

@@ -16,8 +16,8 @@ from hypothesis import settings
 from maturity.questionnaires import Questionnaire, QuestionnaireSet, build, load_questionnaires
 from maturity.questionnaires.reading import parse_yaml
 
-settings.register_profile("dev", max_examples=200, deadline=None)
-settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True, database=None,
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True, database=None,
                           print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
@@ -47,10 +47,16 @@ class Builder:
 
     @staticmethod
     def single(item_id: str, levels: tuple[int, ...] = (0, 1, 2, 3, 4, 5), **extra: Any) -> dict:
-        """A single-choice item; its dimension is read from the id (`retail.t3.x` → T3)."""
+        """A single-choice item; its dimension is read from the id (`retail.t3.x` → T3).
+
+        Options are `l<level>`; a repeated level gets a suffix (`l0`, `l0_1`).
+        """
+        ids = [f"l{n}" + (f"_{levels[:i].count(n)}" if n in levels[:i] else "")
+               for i, n in enumerate(levels)]
         return {"id": item_id, "type": "single", "dimension": item_id.split(".")[1].upper(),
                 "text": text(item_id), **extra,
-                "options": [{"id": f"l{n}", "level": n, "label": text(f"level {n}")} for n in levels]}
+                "options": [{"id": i, "level": n, "label": text(f"level {n}")}
+                            for i, n in zip(ids, levels, strict=True)]}
 
     @staticmethod
     def checklist(item_id: str, weights: tuple[float, ...] = (1, 1), **extra: Any) -> dict:
