@@ -37,6 +37,10 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Ley 29733: when the owner accepted the privacy notice, and which version of it.
+    privacy_consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    privacy_version: Mapped[str | None] = mapped_column(String(20))
 
     organization = relationship("Organization", lazy="joined")
 
@@ -46,6 +50,12 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users everywhere
         return self.active
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Whether the owner proved the e-mail address is theirs (needed before sharing results
+        with an advisor or agency, and before a password reset)."""
+        return self.confirmed_at is not None
 
     def rotate_session_token(self) -> None:
         """Invalidate every session and remember cookie issued so far."""
