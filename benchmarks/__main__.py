@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 import os
 
-from benchmarks import pages, scoring
+from benchmarks import assessment, pages, scoring
 from benchmarks.report import print_table, write_json
 
-SUITES = {"pages": pages.run, "scoring": scoring.run}
+SUITES = {"pages": pages.run, "scoring": scoring.run, "assessment": assessment.run}
 
 
 def main() -> None:

@@ -20,14 +20,15 @@ class LoadResult:
     tool: str
 
 
-def measure(url: str, seconds: int = 8, connections: int = 16) -> LoadResult:
+def measure(url: str, seconds: int = 8, connections: int = 16, headers: dict[str, str] | None = None) -> LoadResult:
     if shutil.which("wrk"):
-        return _wrk(url, seconds, connections)
-    return _python(url, seconds, connections)
+        return _wrk(url, seconds, connections, headers or {})
+    return _python(url, seconds, connections, headers or {})
 
 
-def _wrk(url: str, seconds: int, connections: int) -> LoadResult:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+def _wrk(url: str, seconds: int, connections: int, headers: dict[str, str]) -> LoadResult:
+    extra = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *extra, url],
                          capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
@@ -41,7 +42,7 @@ def _wrk_latency(out: str, pct: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def _python(url: str, seconds: int, connections: int) -> LoadResult:
+def _python(url: str, seconds: int, connections: int, headers: dict[str, str]) -> LoadResult:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -52,7 +53,8 @@ def _python(url: str, seconds: int, connections: int) -> LoadResult:
         while time.perf_counter() < deadline:
             start = time.perf_counter()
             try:
-                with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback URL we built
+                request = urllib.request.Request(url, headers=headers)  # noqa: S310 - loopback URL we built
+                with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
                     response.read()
                 ok = True
             except OSError:

@@ -35,6 +35,7 @@ def run(seconds: int) -> list[Figure]:
         with gunicorn("wsgi:app", env=env, ready_path="/healthz") as base:
             measure(base + "/", 2)
             home = measure(base + "/", seconds)
-    note = f"{home.tool}: p50 {home.p50_ms:.1f} ms vs {floor.p50_ms:.1f} ms, p99 {home.p99_ms:.1f} ms vs {floor.p99_ms:.1f} ms, errors {home.errors}/{floor.errors}"
+    note = (f"{home.tool}: p50 {home.p50_ms:.1f} ms vs {floor.p50_ms:.1f} ms, "
+            f"p99 {home.p99_ms:.1f} ms vs {floor.p99_ms:.1f} ms, errors {home.errors}/{floor.errors}")
     return [Figure("home page under gunicorn (2 sync workers) vs bare Flask", home.requests_per_s,
                    floor.requests_per_s, "req/s", goal="(no goal set)", higher_is_better=True, note=note)]

@@ -1,6 +1,7 @@
 """Madurez 4.0: the application factory, as a short list of named set-up steps."""
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,11 +51,11 @@ def _configure_logging(app: Flask) -> None:
 
 
 def _init_database(app: Flask) -> None:
-    from flask import request
+    from flask import g, request
 
     from maturity import models  # noqa: F401  (the whole schema, for Alembic)
     from maturity.config import PROJECT_ROOT
-    from maturity.database import configure_engine, set_write_intent
+    from maturity.database import configure_engine, reset_write_intent, set_write_intent
     from maturity.extensions import db, migrate
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -67,7 +68,14 @@ def _init_database(app: Flask) -> None:
 
     @app.before_request
     def _declare_write_intent() -> None:
-        set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+        g.write_intent_token = set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+    @app.teardown_request
+    def _forget_write_intent(_exc: BaseException | None) -> None:
+        token = g.pop("write_intent_token", None)
+        if token is not None:
+            with contextlib.suppress(ValueError):  # a streamed response ends in another context
+                reset_write_intent(token)
 
 
 def _init_security(app: Flask) -> None:
@@ -96,11 +104,18 @@ def _init_auth(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "basic"  # "strong" logs out phones whose IP changes
     login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.login_view = "auth.login"
 
     @login_manager.user_loader
     def _load_user(token: str) -> User | None:
         return db.session.scalar(select(User).where(User.session_token == token, User.active.is_(True)))
 
+    from maturity import mail
+    from maturity.auth import sessions
+
+    mail.init_app(app)
+    sessions.init_app(app)  # before the policy: a timed-out session is ended before the table is read
     policy.init_app(app)
 
 
@@ -111,11 +126,25 @@ def _init_questionnaires(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from maturity.account import bp as account_bp
+    from maturity.admin import bp as admin_bp
     from maturity.api import bp as api_bp
+    from maturity.assessments import bp as assessments_bp
+    from maturity.assessments import init_policy as assessments_policy
+    from maturity.auth import bp as auth_bp
     from maturity.extensions import csrf
+    from maturity.firms import bp as firms_bp
+    from maturity.firms import init_policy as firms_policy
     from maturity.main import bp as main_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(firms_bp)
+    firms_policy()
+    app.register_blueprint(assessments_bp)
+    assessments_policy()
     # The one CSRF exemption: the public API reads no cookie and changes nothing.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)

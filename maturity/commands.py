@@ -53,7 +53,13 @@ def fill_english_catalog(po_path: Path) -> int:
         catalog = read_po(f, locale="en")
     filled = 0
     for message in catalog:
-        if message.id and not message.string:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):  # a plural: (singular, plural)
+            if not all(message.string):
+                message.string = message.id
+                filled += 1
+        elif not message.string:
             message.string = message.id
             filled += 1
     with po_path.open("wb") as f:
@@ -81,6 +87,44 @@ def questionnaires_check(directory: Path | None) -> None:
         sys.exit(code)
 
 
+@questionnaires.command("export")
+@click.argument("sector")
+@click.option("--format", "fmt", type=click.Choice(["md", "csv", "xlsx"]), default="md", show_default=True,
+              help="md: a printable questionnaire; csv, xlsx: the field-work answer template.")
+@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to this file instead of standard output.")
+def questionnaires_export(sector: str, fmt: str, lang: str, output: Path | None) -> None:
+    """Export SECTOR's questionnaire (a questionnaire id, e.g. textiles or general) for field work.
+
+    md and csv go to standard output unless --output is given; xlsx needs --output, or standard
+    output redirected to a file or pipe (it is binary and is never written to a terminal).
+    """
+    from maturity.content import questionnaires as loaded
+    from maturity.questionnaires.export import export
+
+    available = loaded()
+    questionnaire = available.get(sector)
+    if questionnaire is None:
+        raise click.BadParameter(f"unknown questionnaire '{sector}'; known: {', '.join(available.ids())}",
+                                 param_hint="SECTOR")
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        raise click.UsageError("xlsx is binary: give --output PATH or redirect standard output to a file")
+    data = export(questionnaire, fmt, lang)
+    if output is not None:
+        if isinstance(data, bytes):
+            output.write_bytes(data)
+        else:
+            output.write_text(data, encoding="utf-8", newline="")
+        click.echo(f"wrote {output} ({questionnaire.version}, {len(questionnaire.items)} items, {lang})", err=True)
+    elif isinstance(data, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        click.echo(data, nl=False)
+
+
 @click.command("demo")
 @with_appcontext
 def demo() -> None:
@@ -94,6 +138,9 @@ def demo() -> None:
 
 
 def register(app: Flask) -> None:
+    from maturity.auth.commands import users
+
     app.cli.add_command(translate)
     app.cli.add_command(questionnaires)
     app.cli.add_command(demo)
+    app.cli.add_command(users)

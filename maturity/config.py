@@ -9,7 +9,9 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+
+from limits import parse_many
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "production", "testing")
@@ -27,7 +29,7 @@ class Config:
     TESTING = False
 
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
 
     # Languages: Spanish first. BABEL_DEFAULT_LOCALE is the Peruvian variant so numbers and money
     # follow es_PE (34.5, S/ 1,500.00); catalogs are looked up as es_PE → es.
@@ -58,6 +60,17 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
     API_RATE_LIMIT = "120 per minute"
+
+    # Accounts. A session ends after SESSION_IDLE_MINUTES without a request (autosave counts) or
+    # SESSION_ABSOLUTE_HOURS after log-in; a "remember me" device skips the idle limit and lasts
+    # REMEMBER_COOKIE_DURATION. Throttles use Flask-Limiter's notation; the moving window is the
+    # cool-down (nothing is ever locked for good).
+    SESSION_IDLE_MINUTES = 60
+    SESSION_ABSOLUTE_HOURS = 12
+    LOGIN_IP_LIMIT = "30 per minute"
+    LOGIN_ACCOUNT_LIMIT = "10 per 15 minutes"  # failed log-ins per account, from any address
+    AUTH_MAIL_IP_LIMIT = "20 per hour"  # sign-up, reset and resend requests per client address
+    MAIL_ADDRESS_LIMIT = "3 per hour"  # e-mails one address receives because of other people's requests
 
     PROXY_HOPS = 0
     MFA_REQUIRED_ROLES: tuple[str, ...] = ()
@@ -110,6 +123,10 @@ def load_config(overrides: dict[str, Any] | None = None, environ: dict[str, str]
         cfg[key] = env.get(key) or None
     cfg["MAIL_PORT"] = _int(env, "MAIL_PORT", 587)
     cfg["PROXY_HOPS"] = _int(env, "PROXY_HOPS", 0)
+    for key in ("SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS"):
+        cfg[key] = _int(env, key, cfg[key])
+    for key in ("LOGIN_IP_LIMIT", "LOGIN_ACCOUNT_LIMIT", "AUTH_MAIL_IP_LIMIT", "MAIL_ADDRESS_LIMIT"):
+        cfg[key] = env.get(key) or cfg[key]
     if "MFA_REQUIRED_ROLES" in env:
         cfg["MFA_REQUIRED_ROLES"] = tuple(r.strip() for r in env["MFA_REQUIRED_ROLES"].split(",") if r.strip())
 
@@ -153,6 +170,14 @@ def _check(cfg: dict[str, Any]) -> None:
                               "Generate one with: python -c 'import secrets; print(secrets.token_hex(32))'")
         if len(cfg["SECRET_KEY"]) < 32:
             raise ConfigError("SECRET_KEY is too short for production: use at least 32 random characters.")
+    for key in ("SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS"):
+        if cfg[key] < 1:
+            raise ConfigError(f"{key} must be at least 1, got {cfg[key]}.")
+    for key in ("LOGIN_IP_LIMIT", "LOGIN_ACCOUNT_LIMIT", "AUTH_MAIL_IP_LIMIT", "MAIL_ADDRESS_LIMIT"):
+        try:
+            parse_many(cfg[key])
+        except ValueError:
+            raise ConfigError(f"{key} must be a rate such as '10 per 15 minutes', got {cfg[key]!r}.") from None
     unknown_roles = set(cfg["MFA_REQUIRED_ROLES"]) - {"owner", "advisor", "analyst", "admin"}
     if unknown_roles:
         raise ConfigError(f"MFA_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown_roles))}.")

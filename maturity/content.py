@@ -26,3 +26,9 @@ def init_app(app: Flask) -> None:
 def questionnaires() -> QuestionnaireSet:
     """The app's questionnaires."""
     return current_app.extensions[EXTENSION_KEY]
+
+
+def questionnaire_for_sector(sector: str):
+    """The sector's questionnaire, or the common core (`general`) while a sector has none."""
+    found = questionnaires()
+    return found.get(sector) or found["general"]

@@ -20,9 +20,16 @@ BUSY_TIMEOUT_MS = 5000
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
 
 
-def set_write_intent(writes: bool) -> None:
-    """Declare whether the current request or job may write (False for GET/HEAD/OPTIONS)."""
-    _write_intent.set(writes)
+def set_write_intent(writes: bool):
+    """Declare whether the current request or job may write (False for GET/HEAD/OPTIONS).
+
+    Returns a token for `reset_write_intent`, so a request leaves the thread as it found it.
+    """
+    return _write_intent.set(writes)
+
+
+def reset_write_intent(token) -> None:
+    _write_intent.reset(token)
 
 
 def configure_engine(engine: Engine) -> None:
@@ -35,7 +42,7 @@ def _configure_sqlite(engine: Engine) -> None:
     file_backed = engine.url.database not in (None, "", ":memory:")
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # noqa: ANN001 - DBAPI objects are untyped
+    def _on_connect(dbapi_conn, _record):
         # Let SQLAlchemy's "begin" event emit BEGIN itself instead of pysqlite's implicit one.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -53,5 +60,5 @@ def _configure_sqlite(engine: Engine) -> None:
             cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # noqa: ANN001
+    def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")

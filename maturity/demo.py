@@ -1,16 +1,19 @@
 """Demonstration data, clearly synthetic, idempotent (keyed on names and RUCs).
 
-Accounts and cohorts join as their features land; each addition keeps the "twice adds nothing" rule.
+Accounts: one per role, with demo-only passwords printed once. Cohorts join as their feature
+lands; each addition keeps the "twice adds nothing" rule.
 """
 from __future__ import annotations
 
 import logging
+import secrets
 
 from sqlalchemy import select
 
 from maturity.extensions import db
-from maturity.firms.models import Firm
+from maturity.firms.models import Firm, FirmMember
 from maturity.organizations.models import Organization
+from maturity.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,15 @@ DEMO_FIRMS = [
 ]
 
 
+# Demo-only accounts, one per role (the owner owns the first demo firm).
+DEMO_ACCOUNTS = [
+    {"email": "demo-owner@madurez.example", "role": "owner", "organization": None},
+    {"email": "demo-advisor@madurez.example", "role": "advisor", "organization": DEMO_ORGANIZATIONS[0]["name"]},
+    {"email": "demo-analyst@madurez.example", "role": "analyst", "organization": DEMO_ORGANIZATIONS[1]["name"]},
+    {"email": "demo-admin@madurez.example", "role": "admin", "organization": None},
+]
+
+
 def seed_demo() -> list[str]:
     """Create what is missing; return one line per thing created or found."""
     lines = []
@@ -57,5 +69,34 @@ def seed_demo() -> list[str]:
         else:
             lines.append(f"firm present: {data['name']}")
     db.session.commit()
+    lines.extend(_seed_accounts())
     log.info("demo data seeded (%d lines)", len(lines))
+    return lines
+
+
+def _seed_accounts() -> list[str]:
+    """One confirmed account per role; a random password is printed once, when the account is created."""
+    from maturity.auth.operations import PRIVACY_VERSION, create_account, find_user
+
+    lines = []
+    for data in DEMO_ACCOUNTS:
+        user = find_user(data["email"])
+        if user is not None:
+            lines.append(f"account present: {data['role']} {data['email']}")
+            continue
+        organization = None
+        if data["organization"]:
+            organization = db.session.scalar(select(Organization).where(Organization.name == data["organization"]))
+        password = secrets.token_urlsafe(15)
+        user = create_account(data["email"], password, data["role"], organization, confirmed=True, actor="demo")
+        user.privacy_consent_at, user.privacy_version = utcnow(), PRIVACY_VERSION
+        lines.append(f"account created: {data['role']} {data['email']} password: {password} "
+                     "(DEMO ONLY, shown this once: never use demo accounts with real data)")
+    owner = find_user(DEMO_ACCOUNTS[0]["email"])
+    firm = db.session.scalar(select(Firm).where(Firm.name == DEMO_FIRMS[0]["name"]))
+    linked = db.session.scalar(select(FirmMember).where(FirmMember.firm_id == firm.id, FirmMember.user_id == owner.id))
+    if linked is None:
+        db.session.add(FirmMember(firm_id=firm.id, user_id=owner.id, role="owner"))
+        lines.append(f"owner {owner.email} linked to firm: {firm.name}")
+    db.session.commit()
     return lines

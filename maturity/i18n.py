@@ -7,22 +7,24 @@ the session cookie; `?lang=` on the API (and, later, on a PDF) shapes that respo
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency as _babel_currency
 from babel.numbers import format_decimal as _babel_decimal
 from flask import Flask, g, request, session
-from urllib.parse import urlencode
-from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, ngettext
 
 log = logging.getLogger(__name__)
 
 babel = Babel()
 _ = gettext
 _l = lazy_gettext
-__all__ = ["_", "_l", "ngettext", "babel", "current_language", "format_number", "format_money"]
+__all__ = ["_", "_l", "babel", "current_language", "format_money", "format_number", "ngettext", "use_language"]
 
 LANGUAGES = ("es", "en")
 # The Babel locale used for each UI language: Peruvian conventions for Spanish.
@@ -70,6 +72,23 @@ def current_language() -> str:
     if lang is None:
         lang = g.lang = negotiate_language(remember=False)
     return lang
+
+
+@contextmanager
+def use_language(lang: str | None) -> Iterator[None]:
+    """Translate and format in `lang` inside the block (an e-mail in its recipient's language, a
+    command's messages in English); anything but 'es'/'en' means Spanish. Needs an app context."""
+    lang = valid_language(lang) or "es"
+    previous = g.get("lang")
+    g.lang = lang
+    try:
+        with force_locale(_LOCALES[lang]):
+            yield
+    finally:
+        if previous is None:
+            g.pop("lang", None)
+        else:
+            g.lang = previous
 
 
 def lang_url(lang: str) -> str:

@@ -12,7 +12,7 @@ class CookieFreeApiSessions(SecureCookieSessionInterface):
     """The public API never reads or writes the session cookie: under /api/ the session is a
     NullSession (reading gives nothing, writing raises), so no cookie can steer an API call."""
 
-    def open_session(self, app: Flask, request):  # noqa: ANN001, ANN201 - Flask's signature
+    def open_session(self, app: Flask, request):
         if request.path.startswith(API_PREFIX):
             return NullSession()
         return super().open_session(app, request)

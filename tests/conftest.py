@@ -6,11 +6,13 @@ TEST_DATABASE_URL (as `.ci/run` does for the tests marked `db`).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from itertools import count
 
 import pytest
 from flask import Flask
+from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
@@ -18,6 +20,28 @@ from maturity import create_app
 from maturity.extensions import db, limiter
 
 _serial = count(1)
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests never reuse the test's own app context.
+
+    Flask reuses an app context that is already pushed for the same app, so with a fixture's
+    context active every request would share the test's `g` (Flask-Login's cached user, the
+    locale) and its database session: a request as user B could run as user A. Hiding the test's
+    context during each request gives every request a fresh one, as in production. The test's
+    own transaction is committed first, so the request sees what the test wrote and the test's
+    next read sees what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        outer = _cv_app.get(None)
+        if outer is not None and outer.app is self.application:
+            db.session.commit()
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
 
 
 @pytest.fixture
@@ -41,6 +65,7 @@ def make_app(tmp_path, database_url) -> Iterator[Callable[..., Flask]]:
         }
         config.update(overrides)
         app = create_app(config)
+        app.test_client_class = IsolatedClient
         with app.app_context():
             db.drop_all()
             db.create_all()
@@ -74,8 +99,14 @@ def runner(app):
 
 @pytest.fixture
 def app_ctx(app):
+    """An app context for the test's own reads and factory writes. Its transactions open with a
+    deferred BEGIN, so a test reading between requests never holds SQLite's write lock."""
+    from maturity.database import reset_write_intent, set_write_intent
+
+    token = set_write_intent(False)
     with app.app_context():
         yield app
+    reset_write_intent(token)
 
 
 @pytest.fixture
@@ -138,6 +169,46 @@ def count_flushes(app):
     yield counter
     event.remove(db.session, "before_flush", _on_flush)
     event.remove(engine, "before_cursor_execute", _on_execute)
+
+
+class AuthActions:
+    """Accounts with real passwords, and log-in / log-out through the real forms (flaskr's `auth`).
+    Every method takes the client, so one test can play several devices."""
+
+    password = "a quiet evening by the river"
+
+    def __init__(self, app, create_user):
+        self.app = app
+        self._create_user = create_user
+
+    @property
+    def outbox(self) -> list:
+        return self.app.extensions["mail_outbox"]
+
+    def account(self, email: str | None = None, password: str | None = None, **fields):
+        from maturity.auth.passwords import hash_password
+
+        return self._create_user(email=email, password_hash=hash_password(password or self.password), **fields)
+
+    @staticmethod
+    def csrf(client, path: str = "/auth/login") -> str:
+        html = client.get(path).get_data(as_text=True)
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+    def login(self, client, email: str, password: str | None = None, remember: bool = False,
+              query: str = "", **request_kwargs):
+        data = {"email": email, "password": password or self.password, "csrf_token": self.csrf(client)}
+        if remember:
+            data["remember"] = "y"
+        return client.post("/auth/login" + query, data=data, **request_kwargs)
+
+    def logout(self, client):
+        return client.post("/auth/logout", data={"csrf_token": self.csrf(client, "/account")})
+
+
+@pytest.fixture
+def auth(app, create_user) -> AuthActions:
+    return AuthActions(app, create_user)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from maturity.firms.profile import PROFILE_FIELDS
+from maturity.questionnaires.profile import PROFILE_FIELDS
 
 _TEXT = {"oneOf": [{"type": "string"}, {"type": "object", "required": ["es", "en"],
                                         "properties": {"es": {"type": "string"}, "en": {"type": "string"}}}],

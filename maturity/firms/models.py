@@ -7,7 +7,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maturity.extensions import db
-from maturity.firms.profile import ASSOCIATIONS, SALES_BANDS, SECTORS, SIZE_BY_SALES_BAND, TAX_REGIMES
+from maturity.questionnaires.profile import ASSOCIATIONS, SALES_BANDS, SECTORS, SIZE_BY_SALES_BAND, TAX_REGIMES
 from maturity.timeutil import utcnow
 
 MEMBER_ROLES = ("owner", "advisor")
@@ -59,7 +59,7 @@ class Firm(db.Model):
 
     @size.inplace.expression
     @classmethod
-    def _size_expression(cls):  # noqa: ANN206 - a SQL expression
+    def _size_expression(cls):
         return case(SIZE_BY_SALES_BAND, value=cls.annual_sales_band)
 
     def profile(self) -> dict[str, object]:

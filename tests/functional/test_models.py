@@ -61,6 +61,6 @@ def test_rotating_the_session_token_changes_the_login_id(create_user):
 
 
 def test_profile_has_every_contract_field(create_firm):
-    from maturity.firms.profile import PROFILE_FIELDS
+    from maturity.questionnaires.profile import PROFILE_FIELDS
 
     assert set(create_firm().profile()) == set(PROFILE_FIELDS)

@@ -1,6 +1,5 @@
 """Security defaults: CSRF on every state-changing route, no writes on GET, headers, escaping, limits."""
 import re
-from pathlib import Path
 
 import pytest
 from werkzeug.routing import Rule

@@ -1,0 +1,173 @@
+"""The owner's pages and autosave under gunicorn, beside a bare Flask page under the same settings.
+
+Figures (issue: owner self-assessment):
+- questionnaire page and results page throughput vs the bare-Flask floor (goal ≥ 35 %);
+- autosave p50/p95 at 20 and 50 concurrent clients (goal p95 ≤ 50 ms), on SQLite, and on
+  PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a server.
+The floor for autosave is the bare Flask app answering a POST of the same size.
+"""
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from benchmarks.http_load import measure
+from benchmarks.report import Figure
+from benchmarks.server import ROOT, gunicorn
+
+PASSWORD = "bench-password-long-enough-2026"
+USERS = 50
+
+SEED = """
+import json, sys
+from maturity import create_app
+from maturity.extensions import db
+from maturity.auth.models import User
+from maturity.auth.passwords import hash_password
+from maturity.content import questionnaires
+from maturity.firms.models import Firm, FirmMember
+from maturity.assessments.models import Assessment
+from maturity.assessments.operations import start_assessment, submit_assessment
+app = create_app()
+out = []
+with app.app_context():
+    db.drop_all()
+    db.create_all()
+    hashed = hash_password(sys.argv[1])
+    q = questionnaires()["general"]
+    for n in range(int(sys.argv[2])):
+        user = User(email=f"bench{n}@example.pe", password_hash=hashed, role="owner")
+        firm = Firm(name=f"Bench {n}", sector="general")
+        db.session.add_all([user, firm]); db.session.flush()
+        db.session.add(FirmMember(firm_id=firm.id, user_id=user.id, role="owner")); db.session.commit()
+        a = start_assessment(firm, user, q)
+        out.append({"email": user.email, "assessment": a.id})
+    # one submitted assessment for the results page
+    first = db.session.get(Assessment, out[0]["assessment"])
+    second = start_assessment(first.firm, db.session.get(User, first.created_by_id), q)
+    from maturity.assessments.operations import save_answers
+    answers = {i.id: {"option": ([o.id for o in i.options if not o.reserved][:1] if i.multiple
+               else [o.id for o in i.options if not o.reserved][1])} for i in q.items}
+    save_answers(second, db.session.get(User, first.created_by_id), q, "seed-key-0001", 0, answers)
+    submit_assessment(second, db.session.get(User, first.created_by_id), q)
+    out[0]["submitted"] = second.id
+    out[0]["items"] = [[i.id, [o.id for o in i.options if not o.reserved and not i.multiple]] for i in q.items if not i.multiple]
+print(json.dumps(out))
+"""
+
+LUA = """
+local users = %(users)s
+local items = %(items)s
+local counter = 0
+request = function()
+  counter = counter + 1
+  local u = users[math.random(#users)]
+  local item = items[math.random(#items)]
+  local option = item[2][math.random(#item[2])]
+  local key = string.format("%%d-%%d-%%d", math.random(1e9), counter, os.time())
+  local body = '{"base_version": 1000000000, "answers": {"' .. item[1] .. '": {"option": "' .. option .. '"}}}'
+  return wrk.format("POST", u.url, {["Content-Type"] = "application/json", ["Cookie"] = u.cookie,
+                    ["X-CSRFToken"] = u.csrf, ["Idempotency-Key"] = key}, body)
+end
+done = function(summary, latency, requests)
+  io.write(string.format("LATENCY p50=%%.3f p95=%%.3f p99=%%.3f\\n", latency:percentile(50) / 1000,
+           latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def _login(base: str, email: str) -> tuple[str, str]:
+    """Log in through the real form; return (Cookie header, CSRF token for JSON writes)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    html = opener.open(base + "/auth/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    data = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": PASSWORD}).encode()
+    opener.open(base + "/auth/login", data)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    html = opener.open(base + "/assessments/").read().decode()
+    return cookie, re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1) if "csrf_token" in html else token
+
+
+def _seed(env: dict[str, str]) -> list[dict]:
+    result = subprocess.run([sys.executable, "-c", SEED, PASSWORD, str(USERS)], cwd=ROOT, env={**os.environ, **env},
+                            capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise RuntimeError("seeding the benchmark database failed:\n" + result.stderr[-3000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _autosave(base: str, users: list[dict], items: list, connections: int, seconds: int,
+              tmp: Path) -> tuple[float, float, float, float]:
+    entries = []
+    for u in users[:connections]:
+        cookie, csrf = _login(base, u["email"])
+        entries.append("{url=%s, cookie=%s, csrf=%s}" % (json.dumps(f"/assessments/{u['assessment']}/answers"),
+                                                          json.dumps(cookie), json.dumps(csrf)))
+    lua_items = "{" + ",".join("{%s, {%s}}" % (json.dumps(i), ",".join(json.dumps(o) for o in opts))
+                               for i, opts in items if opts) + "}"
+    script = tmp / f"autosave-{connections}.lua"
+    script.write_text(LUA % {"users": "{" + ",".join(entries) + "}", "items": lua_items})
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), base + "/"],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50, p95, p99 = (float(x) for x in re.search(r"LATENCY p50=([\d.]+) p95=([\d.]+) p99=([\d.]+)", out).groups())
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        raise RuntimeError(f"autosave answered {non2xx.group(1)} non-2xx responses:\n{out}")
+    return rps, p50, p95, p99
+
+
+def _database_urls(tmp: Path) -> list[tuple[str, str]]:
+    """SQLite always; PostgreSQL when a throwaway server is named (its tables are dropped and remade)."""
+    runs = [("SQLite", f"sqlite:///{tmp / 'bench.db'}")]
+    pg = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
+    if pg:
+        runs.append(("PostgreSQL", pg))
+    return runs
+
+
+def run(seconds: int) -> list[Figure]:
+    if not shutil.which("wrk"):
+        print("wrk not found (apt-get install wrk): assessment benchmarks skipped")
+        return []
+    figures: list[Figure] = []
+    with gunicorn("benchmarks.bare_app:app") as bare:
+        measure(bare + "/", 2)
+        floor = measure(bare + "/", seconds)
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        for name, url in _database_urls(tmp):
+            # Development settings: the same code, but cookies without Secure so plain http on
+            # loopback can carry the session.
+            env = {"MATURITY_ENV": "development", "SECRET_KEY": "bench-" + "x" * 40, "INSTANCE_PATH": str(tmp),
+                   "STORAGE_DIR": str(tmp / "storage"), "DATABASE_URL": url,
+                   "LOGIN_IP_LIMIT": "10000 per minute"}  # the benchmark logs in 50 owners from one address
+            users = _seed(env)
+            with gunicorn("wsgi:app", env=env, ready_path="/healthz") as base:
+                if name == "SQLite":
+                    cookie, _csrf = _login(base, users[0]["email"])
+                    page = f"{base}/assessments/{users[0]['assessment']}/d/T3"
+                    results = f"{base}/assessments/{users[0]['submitted']}/results"
+                    for label, url in (("questionnaire page (T3)", page), ("results page", results)):
+                        measure(url, 2, headers={"Cookie": cookie})
+                        got = measure(url, seconds, headers={"Cookie": cookie})
+                        figures.append(Figure(f"{label} vs bare Flask page", got.requests_per_s, floor.requests_per_s,
+                                              "req/s", goal="≥ 35 % of the floor", higher_is_better=True,
+                                              note=f"p50 {got.p50_ms:.1f} ms, p99 {got.p99_ms:.1f} ms, errors {got.errors}"))
+                for connections in (20, 50):
+                    rps, p50, p95, p99 = _autosave(base, users, users[0]["items"], connections, seconds, tmp)
+                    figures.append(Figure(f"autosave p95, {connections} clients, {name}", p95, None, "ms",
+                                          goal="p95 ≤ 50 ms",
+                                          note=f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, {rps:.0f} saves/s"))
+    return figures
+

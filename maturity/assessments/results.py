@@ -1,0 +1,105 @@
+"""What the results and comparison pages show, built from a submitted assessment's frozen snapshot.
+
+The numbers come from the snapshot taken at submit (the same engine as `POST /api/v1/score`), so
+later edits to a questionnaire or a profile never change a past result.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from maturity.assessments.charts import radar
+from maturity.assessments.models import Assessment
+from maturity.questionnaires.model import QuestionnaireSet
+
+
+@dataclass(frozen=True)
+class DimensionRow:
+    id: str
+    family: str
+    title: str
+    summary: str
+    state: str
+    score: float | None
+    band: str | None
+    band_label: str | None
+    coverage: float
+    level: int | None
+    target: int | None
+    now_text: str | None       # what this dimension looks like at the firm's level
+    next_text: str | None      # … and at the target level
+    weight: float
+
+
+def _band_label(model, band_id: str | None, lang: str) -> str | None:
+    if band_id is None:
+        return None
+    return next(b.label.get(lang) for b in model.bands if b.id == band_id)
+
+
+def dimension_rows(snapshot: dict[str, Any], questionnaires: QuestionnaireSet, lang: str,
+                   weights: dict[str, float] | None = None) -> list[DimensionRow]:
+    model = questionnaires.model
+    rows = []
+    levels = snapshot.get("levels", {})
+    for entry in snapshot["dimensions"]:
+        dim = model.dimension(entry["id"])
+        level = levels.get(dim.id, {}).get("level")
+        target = levels.get(dim.id, {}).get("target")
+        rows.append(DimensionRow(
+            id=dim.id, family=dim.family, title=dim.title.get(lang), summary=dim.summary.get(lang),
+            state=entry["state"], score=entry["score"], band=entry["band"],
+            band_label=_band_label(model, entry["band"], lang), coverage=entry["coverage"], level=level, target=target,
+            now_text=dim.levels[level].get(lang) if level is not None else None,
+            next_text=dim.levels[target].get(lang) if target is not None else None,
+            weight=(weights or {}).get(dim.id, 1.0)))
+    return rows
+
+
+def results_view(assessment: Assessment, questionnaires: QuestionnaireSet, lang: str) -> dict[str, Any]:
+    snap = assessment.result_snapshot or {}
+    questionnaire = questionnaires.get(assessment.questionnaire_id)
+    weights = dict(questionnaire.dimension_weights) if questionnaire else {}
+    rows = dimension_rows(snap, questionnaires, lang, weights)
+    model = questionnaires.model
+    scored = [r for r in rows if r.state == "scored"]
+    # The largest gaps: how far each scored dimension is from 100, weighted by its sector importance.
+    gaps = sorted(scored, key=lambda r: ((100 - r.score) * r.weight, -r.weight), reverse=True)[:3]
+    find_out = []
+    for item_id in snap.get("find_out", []):
+        if questionnaire is not None and item_id in questionnaire:
+            find_out.append({"id": item_id, "text": questionnaire.item(item_id).text.get(lang),
+                             "help": (questionnaire.item(item_id).help.get(lang)
+                                      if questionnaire.item(item_id).help else None)})
+        else:
+            find_out.append({"id": item_id, "text": item_id, "help": None})
+    families = {f.id: f.title.get(lang) for f in model.families}
+    return {
+        "overall": snap["overall"] | {"band_label": _band_label(model, snap["overall"]["band"], lang)},
+        "indices": {k: v | {"band_label": _band_label(model, v["band"], lang), "title": families[k]}
+                    for k, v in snap["indices"].items()},
+        "rows": rows,
+        "gaps": gaps,
+        "weakest": [r for r in rows if r.id in snap.get("weakest_links", [])],
+        "find_out": find_out,
+        "confidence": snap.get("confidence"),
+        "radar": radar([(r.id, r.score) for r in rows]),
+        "bands": [{"id": b.id, "label": b.label.get(lang), "min": b.min, "max": b.max} for b in model.bands],
+        "version": snap.get("questionnaire", assessment.questionnaire_version),
+    }
+
+
+def comparison(first: Assessment, second: Assessment, questionnaires: QuestionnaireSet, lang: str) -> dict[str, Any]:
+    """Per-dimension change from `first` to `second` (deltas only where both are scored)."""
+    before = {r.id: r for r in dimension_rows(first.result_snapshot or {}, questionnaires, lang)}
+    after = dimension_rows(second.result_snapshot or {}, questionnaires, lang)
+    rows = []
+    for row in after:
+        old = before.get(row.id)
+        delta = (round(row.score - old.score, 1)
+                 if old is not None and old.score is not None and row.score is not None else None)
+        rows.append({"row": row, "before": old, "delta": delta})
+    overall = None
+    if first.overall_score is not None and second.overall_score is not None:
+        overall = round(second.overall_score - first.overall_score, 1)
+    return {"rows": rows, "overall_delta": overall}

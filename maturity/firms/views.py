@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from maturity.assessments.models import Assessment
+from maturity.assessments.operations import start_assessment
+from maturity.content import questionnaire_for_sector
+from maturity.extensions import db
+from maturity.firms import bp
+from maturity.firms.access import firm_for_member
+from maturity.firms.forms import FirmForm, sales_band_choices
+from maturity.firms.labels import SECTOR_LABELS, SIZE_LABELS
+from maturity.firms.models import Firm
+from maturity.firms.operations import register_firm
+from maturity.i18n import _
+
+
+def _form() -> FirmForm:
+    form = FirmForm()
+    form.annual_sales_band.choices = sales_band_choices(current_app.config["UIT_SOLES"])
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Step 1 of a self-assessment: the firm's profile, then its questionnaire."""
+    form = _form()
+    if form.validate_on_submit():
+        profile = form.profile()
+        if profile["ruc"] and db.session.scalar(select(Firm.id).where(Firm.ruc == profile["ruc"])):
+            form.ruc.errors.append(_("A business with this RUC is already registered. Ask its owner or advisor "
+                                     "to invite you, or leave the RUC empty."))
+        else:
+            firm = register_firm(current_user, profile)
+            questionnaire = questionnaire_for_sector(firm.sector)
+            assessment = start_assessment(firm, current_user, questionnaire)
+            return redirect(url_for("assessments.resume", assessment_id=assessment.id))
+    return render_template("firms/new.html", form=form, uit=current_app.config["UIT_SOLES"],
+                           uit_year=current_app.config["UIT_YEAR"]), 200 if request.method == "GET" or not form.errors else 422
+
+
+@bp.get("/<int:firm_id>")
+def show(firm_id: int):
+    firm = firm_for_member(current_user, firm_id) or abort(404)
+    assessments = db.session.scalars(select(Assessment).where(Assessment.firm_id == firm.id)
+                                     .order_by(Assessment.created_at.desc())).all()
+    return render_template("firms/show.html", firm=firm, assessments=assessments,
+                           sector_label=SECTOR_LABELS.get(firm.sector), size_label=SIZE_LABELS.get(firm.size))
+
+
+@bp.post("/<int:firm_id>/assessments")
+def start(firm_id: int):
+    """A new assessment: empty, or from the last submitted answers (each marked to confirm)."""
+    firm = firm_for_member(current_user, firm_id) or abort(404)
+    draft = db.session.scalar(select(Assessment).where(Assessment.firm_id == firm.id, Assessment.status == "draft"))
+    if draft is not None:
+        flash(_("You already have an assessment in progress: continue it here."), "info")
+        return redirect(url_for("assessments.resume", assessment_id=draft.id))
+    previous = None
+    if request.form.get("start") == "previous":
+        previous = db.session.scalar(select(Assessment).where(Assessment.firm_id == firm.id,
+                                                              Assessment.status == "submitted")
+                                     .order_by(Assessment.submitted_at.desc()).limit(1))
+    assessment = start_assessment(firm, current_user, questionnaire_for_sector(firm.sector), previous)
+    return redirect(url_for("assessments.resume", assessment_id=assessment.id))
