@@ -5,9 +5,15 @@ import argparse
 import os
 
 from benchmarks import assessment, pages, scoring
+from benchmarks import clusters as clusters_bench
+from benchmarks import cohorts as cohorts_bench
+from benchmarks import pdf as pdf_plan
 from benchmarks.report import print_table, write_json
 
 SUITES = {"pages": pages.run, "scoring": scoring.run, "assessment": assessment.run}
+SUITES["clusters"] = clusters_bench.run
+SUITES["pdf"] = pdf_plan.run
+SUITES["cohorts"] = cohorts_bench.run
 
 
 def main() -> None:

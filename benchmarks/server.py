@@ -12,7 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GUNICORN_SETTINGS = ["--workers", "2", "--threads", "1", "--worker-class", "sync", "--log-level", "warning"]
+# As `make serve` runs it: 2 processes × 4 threads (gthread). Sync workers would sit idle on a
+# client that has connected but not yet sent its request — exactly what a phone on a weak signal
+# does — unless a buffering proxy stands in front.
+GUNICORN_SETTINGS = ["--workers", "2", "--threads", "4", "--worker-class", "gthread", "--log-level", "warning"]
 
 
 def free_port() -> int:

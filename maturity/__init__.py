@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         _init_i18n,
         _init_auth,
         _init_questionnaires,
+        _init_jobs,
         _register_blueprints,
         _register_commands,
         _init_errors,
@@ -125,6 +126,12 @@ def _init_questionnaires(app: Flask) -> None:
     content.init_app(app)
 
 
+def _init_jobs(app: Flask) -> None:
+    from maturity import jobs
+
+    jobs.init_app(app)
+
+
 def _register_blueprints(app: Flask) -> None:
     from maturity.account import bp as account_bp
     from maturity.admin import bp as admin_bp
@@ -145,9 +152,23 @@ def _register_blueprints(app: Flask) -> None:
     firms_policy()
     app.register_blueprint(assessments_bp)
     assessments_policy()
+    from maturity.cohorts import api_bp as agency_api_bp
+    from maturity.cohorts import bp as cohorts_bp
+    from maturity.cohorts import init_policy as cohorts_policy
+
+    app.register_blueprint(cohorts_bp)
+    # The Agency API is GET-only and reads no cookie (bearer tokens): it needs no CSRF exemption.
+    app.register_blueprint(agency_api_bp)
+    cohorts_policy()
+    from maturity.advisors import bp as advisors_bp
+
+    app.register_blueprint(advisors_bp)
     # The one CSRF exemption: the public API reads no cookie and changes nothing.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
+    from maturity import reports
+
+    reports.init_app(app)
 
 
 def _register_commands(app: Flask) -> None:

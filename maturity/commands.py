@@ -1,7 +1,7 @@
 """Command-line verbs: `flask --app wsgi translate|questionnaires|demo …` (Flask-Migrate adds `db`)."""
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 from pathlib import Path
 
@@ -19,10 +19,17 @@ POT = TRANSLATIONS / "messages.pot"
 
 
 def _pybabel(*args: str) -> None:
-    cmd = [sys.executable, "-m", "babel.messages.frontend", *args]
-    result = subprocess.run(cmd, cwd=PROJECT_ROOT, check=False)  # noqa: S603 - fixed argv, no shell
-    if result.returncode:
-        raise click.ClickException(f"pybabel {args[0]} failed")
+    """Run one pybabel command in this process (Babel's own command-line front end, no subprocess)."""
+    from babel.messages.frontend import CommandLineInterface
+
+    previous = os.getcwd()
+    os.chdir(PROJECT_ROOT)  # babel.cfg's paths are relative to the project
+    try:
+        CommandLineInterface().run(["pybabel", "-q", *args])
+    except (SystemExit, Exception) as exc:  # noqa: BLE001 - reported as a command failure
+        raise click.ClickException(f"pybabel {args[0]} failed: {exc}") from None
+    finally:
+        os.chdir(previous)
 
 
 def extract_messages(output: Path) -> None:
@@ -82,7 +89,8 @@ def questionnaires_check(directory: Path | None) -> None:
     """Validate every questionnaire file; exit 1 naming the file, item and problem."""
     from maturity.questionnaires.cli import main
 
-    code = main([str(directory)] if directory else [])
+    max_age = ["--programme-max-age-days", str(current_app.config["PROGRAMME_MAX_AGE_DAYS"])]
+    code = main(([str(directory)] if directory else []) + max_age)
     if code:
         sys.exit(code)
 
@@ -139,8 +147,12 @@ def demo() -> None:
 
 def register(app: Flask) -> None:
     from maturity.auth.commands import users
+    from maturity.baseline.commands import baseline
+    from maturity.clustering.commands import clusters
 
     app.cli.add_command(translate)
     app.cli.add_command(questionnaires)
     app.cli.add_command(demo)
     app.cli.add_command(users)
+    app.cli.add_command(baseline)
+    app.cli.add_command(clusters)

@@ -76,6 +76,23 @@ class Config:
     MFA_REQUIRED_ROLES: tuple[str, ...] = ()
     CHROMIUM_PATH = "/usr/bin/chromium"
 
+    # The PDF plan renders in a process of its own, killed past PDF_RENDER_TIMEOUT seconds; at most
+    # PDF_WORKERS renders run at once per app process (WeasyPrint is CPU-bound: one per core, 2 at most).
+    PDF_RENDER_TIMEOUT = 60
+    PDF_WORKERS = min(2, os.cpu_count() or 1)
+
+    # Cohorts: no figure from fewer firms than this is published (small-group suppression; 5 or more).
+    BENCHMARK_MIN_FIRMS = 5
+    AGENCY_API_RATE_LIMIT = "60 per minute"  # Agency API requests per client address
+    COHORT_EXPORT_LIMIT = "30 per hour"  # cohort exports per client address
+    COHORT_IMPORT_LIMIT = "30 per hour"  # CSV imports of RUCs per client address
+    COHORT_CACHE_SECONDS = 300  # cohort aggregates kept per process (keyed by the cohort's data version); 0: off
+    DEMO_COHORT_SCALE = 1.0  # share of the demo's 300 synthetic cohort firms `flask demo` builds
+
+    # A programme whose facts were verified longer ago than this is shown as possibly out of date
+    # (Peruvian programmes change every year); `flask questionnaires check` warns about it.
+    PROGRAMME_MAX_AGE_DAYS = 400
+
     # Ley 30056 bands are in UIT; the UIT in soles is set every year by decree (DS 301-2025-EF: 2026).
     UIT_SOLES = 5500
     UIT_YEAR = 2026
@@ -88,6 +105,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     MATURITY_ENV = "testing"
     TESTING = True
+    DEMO_COHORT_SCALE = 0.1  # 30 synthetic cohort firms: enough to show every step, fast in tests
     RATELIMIT_ENABLED = True
 
 
@@ -123,6 +141,9 @@ def load_config(overrides: dict[str, Any] | None = None, environ: dict[str, str]
         cfg[key] = env.get(key) or None
     cfg["MAIL_PORT"] = _int(env, "MAIL_PORT", 587)
     cfg["PROXY_HOPS"] = _int(env, "PROXY_HOPS", 0)
+    cfg["PROGRAMME_MAX_AGE_DAYS"] = _int(env, "PROGRAMME_MAX_AGE_DAYS", cfg["PROGRAMME_MAX_AGE_DAYS"])
+    cfg["PDF_RENDER_TIMEOUT"] = _int(env, "PDF_RENDER_TIMEOUT", cfg["PDF_RENDER_TIMEOUT"])
+    cfg["PDF_WORKERS"] = _int(env, "PDF_WORKERS", cfg["PDF_WORKERS"])
     for key in ("SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS"):
         cfg[key] = _int(env, key, cfg[key])
     for key in ("LOGIN_IP_LIMIT", "LOGIN_ACCOUNT_LIMIT", "AUTH_MAIL_IP_LIMIT", "MAIL_ADDRESS_LIMIT"):
@@ -178,6 +199,12 @@ def _check(cfg: dict[str, Any]) -> None:
             parse_many(cfg[key])
         except ValueError:
             raise ConfigError(f"{key} must be a rate such as '10 per 15 minutes', got {cfg[key]!r}.") from None
+    if not cfg["PDF_RENDER_TIMEOUT"] > 0:
+        raise ConfigError(f"PDF_RENDER_TIMEOUT must be more than 0 seconds, got {cfg['PDF_RENDER_TIMEOUT']}.")
+    if cfg["PDF_WORKERS"] < 1:
+        raise ConfigError(f"PDF_WORKERS must be at least 1, got {cfg['PDF_WORKERS']}.")
+    if not isinstance(cfg["BENCHMARK_MIN_FIRMS"], int) or cfg["BENCHMARK_MIN_FIRMS"] < 5:
+        raise ConfigError(f"BENCHMARK_MIN_FIRMS must be a whole number of 5 or more, got {cfg['BENCHMARK_MIN_FIRMS']!r}.")
     unknown_roles = set(cfg["MFA_REQUIRED_ROLES"]) - {"owner", "advisor", "analyst", "admin"}
     if unknown_roles:
         raise ConfigError(f"MFA_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown_roles))}.")

@@ -70,6 +70,9 @@ def seed_demo() -> list[str]:
             lines.append(f"firm present: {data['name']}")
     db.session.commit()
     lines.extend(_seed_accounts())
+    from maturity.cohorts.demo import seed_demo_cohort
+
+    lines.extend(seed_demo_cohort())  # the synthetic cohort of the demo agency (idempotent)
     log.info("demo data seeded (%d lines)", len(lines))
     return lines
 

@@ -88,12 +88,54 @@ POLICY: dict[str, Rule] = {
     "assessments.submit": Rule(obj="assessment_member"),
     "assessments.results": Rule(obj="assessment_member"),
     "assessments.compare": Rule(obj="compare_members"),
+    # owners answering advisors: invitations (the page explains; the POST needs a log-in), access, revocation
+    "firms.join": ANYONE,
+    "firms.revoke": Rule(obj="firm_member"),
+    "firms.decide": Rule(obj="firm_member"),
+    # advisors: their client firms (a firm they cannot reach answers 404)
+    "advisors.dashboard": roles("advisor"),
+    "advisors.new_firm": roles("advisor"),
+    "advisors.request_firm_access": roles("advisor"),
+    "advisors.invite": roles("advisor", obj="firm_member"),
+    "advisors.start_guided": roles("advisor", obj="firm_member"),
+    "advisors.field_sheet": roles("advisor", obj="firm_member"),
+    "advisors.import_sheet": roles("advisor", obj="firm_member"),
+    "reports.plan_pdf": Rule(obj="assessment_member"),
     # public API: reads no cookie, changes nothing
     "api.index": ANYONE,
     "api.openapi": ANYONE,
     "api.list_questionnaires": ANYONE,
     "api.get_questionnaire": ANYONE,
     "api.score_answers": ANYONE,
+    "api.plan_answers": ANYONE,
+    # agencies (/agency/): cohorts of the user's own organisation only (404 for another's)
+    "cohorts.index": roles("analyst", "admin"),
+    "cohorts.new": roles("analyst", "admin"),
+    "cohorts.show": roles("analyst", "admin", obj="cohort_staff"),
+    "cohorts.impact": roles("analyst", "admin", obj="cohort_staff"),
+    "cohorts.members": roles("analyst", "admin", obj="cohort_staff"),
+    "cohorts.import_invitations": roles("analyst", "admin", obj="cohort_staff"),
+    "cohorts.export": roles("analyst", "admin", obj="cohort_staff"),
+    "cohorts.report": roles("analyst", "admin", obj="cohort_staff"),
+    "cohorts.tokens": roles("analyst", "admin"),
+    "cohorts.issue": roles("analyst", "admin"),
+    "cohorts.revoke": roles("analyst", "admin", obj="token_holder"),
+    # … an owner joins with consent, sees and withdraws it, answers invitations (own firms only)
+    "cohorts.join_code": roles("owner"),
+    "cohorts.join": roles("owner"),
+    "cohorts.join_post": roles("owner"),
+    "cohorts.memberships": roles("owner"),
+    "cohorts.withdraw_membership": roles("owner", obj="membership_owner"),
+    "cohorts.accept_invitation": roles("owner", obj="invitation_owner"),
+    "cohorts.decline": roles("owner", obj="invitation_owner"),
+    # … an advisor suggests firms they advise to their organisation's cohorts
+    "cohorts.advisor_invite": roles("advisor"),
+    # Agency API: no cookie, no current_user; the blueprint checks the bearer token on every
+    # route before the view (401 without a live token, 404 for another organisation's cohort)
+    "agency_api.cohorts": ANYONE,
+    "agency_api.summary": ANYONE,
+    "agency_api.benchmarks": ANYONE,
+    "agency_api.impact": ANYONE,
 }
 
 # name -> callable(user, view_args) -> bool. Filled by the features that own the objects.

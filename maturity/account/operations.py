@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import url_for
+from flask import current_app, url_for
 from sqlalchemy import func, select
 
+from maturity.assessments.models import Assessment
 from maturity.auth import operations as auth_operations
 from maturity.auth import throttling, tokens
 from maturity.auth.addresses import normalize_email
@@ -13,6 +14,7 @@ from maturity.auth.models import User
 from maturity.extensions import db
 from maturity.firms.models import Firm, FirmMember
 from maturity.mail import send_mail
+from maturity.reports.storage import remove_plans
 from maturity.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -65,10 +67,14 @@ def firms_deleted_with(user: User) -> list[Firm]:
 def delete_account(user: User) -> int:
     """Delete the account and the firms where it is the only owner; return how many firms went."""
     firms = firms_deleted_with(user)
+    assessment_ids = list(db.session.scalars(select(Assessment.id).where(Assessment.firm_id.in_([f.id for f in firms]))))
     for firm in firms:
         db.session.delete(firm)
     user_id = user.id
     db.session.delete(user)
     db.session.commit()
+    # The PDFs of deleted firms go too: nothing of a deleted account stays in storage.
+    for assessment_id in assessment_ids:
+        remove_plans(current_app.config["STORAGE_DIR"], assessment_id)
     log.info("user %s deleted their account and %d firm(s) they alone owned", user_id, len(firms))
     return len(firms)

@@ -33,6 +33,8 @@ def _profile_schema() -> dict[str, Any]:
 
 @cache
 def openapi_document() -> dict[str, Any]:
+    from maturity.cohorts.openapi import agency_paths, agency_schemas, agency_security_schemes
+
     score_request = {"$ref": "#/components/schemas/ScoreRequest"}
     return {
         "openapi": "3.1.0",
@@ -60,8 +62,22 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"200": {"description": "Scores", "content": {"application/json": {
                                   "schema": {"$ref": "#/components/schemas/ScoreResult"}}}},
                               "400": _ERRORS, "413": _ERRORS, "429": {"description": "Too many requests"}}}},
+            "/api/v1/plan": {"post": {
+                "summary": "Score answers and build the transformation plan (nothing is stored)",
+                "operationId": "plan", "parameters": [_LANG],
+                "description": "The same body and checks as /api/v1/score. The answer holds the score fields plus "
+                               "the plan: at most about eight actions in three horizons, the programmes the firm "
+                               "can use now (with why and the gap they address), the programmes one step away, "
+                               "and the items answered “don't know”. Programme data change every year: each "
+                               "carries its status and last_verified date.",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": score_request}}},
+                "responses": {"200": {"description": "Scores and plan", "content": {"application/json": {
+                                  "schema": {"$ref": "#/components/schemas/PlanResult"}}}},
+                              "400": _ERRORS, "413": _ERRORS, "429": {"description": "Too many requests"}}}},
+            **agency_paths(),
         },
         "components": {"schemas": {
+            **agency_schemas(),
             "Text": _TEXT,
             "QuestionnaireSummary": {"type": "object", "required": ["id", "version", "sector", "title"],
                                      "properties": {"id": {"type": "string"}, "version": {"type": "string"},
@@ -88,9 +104,45 @@ def openapi_document() -> dict[str, Any]:
                                    "properties": {"id": {"type": "string"}}}]}},
                     "confidence": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
                     "weakest_links": {"type": "array", "items": {"type": "string"}}}},
+            "PlanAction": {
+                "type": "object",
+                "required": ["id", "dimension", "from_level", "to_level", "horizon", "effort", "title"],
+                "properties": {
+                    "id": {"type": "string"}, "dimension": {"type": "string"},
+                    "from_level": {"type": "integer", "minimum": 0, "maximum": 4},
+                    "to_level": {"type": "integer", "minimum": 1, "maximum": 5},
+                    "horizon": {"type": "string", "enum": ["0-3", "3-12", "12-24"], "description": "months"},
+                    "effort": {"type": "string", "enum": ["low", "medium", "high"]},
+                    "cost": {"type": "string", "enum": ["0", "lt500", "500-5000", "5000-20000", "gt20000"],
+                             "description": "indicative cost band in soles"},
+                    "title": _TEXT, "description": _TEXT, "indicator": _TEXT,
+                    "prerequisites": {"type": "array", "items": {"type": "string"}}}},
+            "PlanProgramme": {
+                "type": "object", "required": ["id", "name", "reason", "gap", "status", "last_verified"],
+                "properties": {
+                    "id": {"type": "string"}, "name": _TEXT, "reason": _TEXT,
+                    "gap": {"type": "string", "description": "the dimension id it addresses"},
+                    "status": {"type": "string", "enum": ["active", "check"]},
+                    "last_verified": {"type": "string", "format": "date"},
+                    "warning": {"oneOf": [_TEXT, {"type": "null"}]}, "url": {"type": "string"}}},
+            "PlanResult": {"allOf": [{"$ref": "#/components/schemas/ScoreResult"}, {
+                "type": "object", "required": ["actions", "programmes", "unlockable", "find_out"],
+                "properties": {
+                    "actions": {"type": "array", "items": {"$ref": "#/components/schemas/PlanAction"}},
+                    "programmes": {"type": "array", "items": {"$ref": "#/components/schemas/PlanProgramme"}},
+                    "unlockable": {"type": "array", "description": "programmes one step away, and that step",
+                                   "items": {"type": "object", "required": ["id", "name", "step", "text"],
+                                             "properties": {"id": {"type": "string"}, "name": _TEXT,
+                                                            "step": {"type": "string",
+                                                                     "enum": ["ruc", "e_invoicing", "group"]},
+                                                            "text": _TEXT}}},
+                    "find_out": {"type": "array", "items": {"type": "string"},
+                                 "description": "item ids answered “don't know”"}}}]},
             "Errors": {"type": "object", "required": ["errors"], "properties": {"errors": {"type": "array", "items": {
                 "type": "object", "required": ["field", "message"],
                 "properties": {"field": {"type": ["string", "null"]}, "code": {"type": "string"},
                                "message": {"type": "string"}}}}}},
-        }},
+        },
+        "securitySchemes": agency_security_schemes(),
+        },
     }

@@ -9,9 +9,10 @@ from maturity.api import bp
 from maturity.api.body import BodyError, read_json_object
 from maturity.api.messages import problem_message
 from maturity.api.openapi import openapi_document
-from maturity.content import questionnaires
+from maturity.content import plan_content, programme_max_age_days, questionnaires
 from maturity.extensions import limiter
 from maturity.i18n import valid_language
+from maturity.plans import plan_for_result
 from maturity.scoring import score, validate
 
 SCORE_KEYS = {"questionnaire", "firm", "answers"}
@@ -56,12 +57,26 @@ def get_questionnaire(questionnaire_id: str):
     return jsonify(questionnaire.to_dict(_lang()))
 
 
-@bp.post("/score")
-def score_answers():
+def _read_body():
+    """(questionnaire, firm, answers, error response or None) of a /score- or /plan-shaped body."""
     try:
         body = read_json_object()
     except BodyError as err:
-        return _errors([("body", err.code, err.params)], 413 if err.code == "too_large" else 400)
+        return None, None, None, _errors([("body", err.code, err.params)], 413 if err.code == "too_large" else 400)
+    questionnaire, firm, answers, problems = _scoring_body(body)
+    return questionnaire, firm, answers, (_errors(problems) if problems else None)
+
+
+@bp.post("/score")
+def score_answers():
+    questionnaire, firm, answers, error = _read_body()
+    if error:
+        return error
+    return jsonify(score(questionnaire, answers, firm).to_api())
+
+
+def _scoring_body(body: dict[str, Any]):
+    """(questionnaire, firm, answers, problems) of a /score-shaped body, checked like /score."""
     problems = [(key, "unknown_key", {}) for key in sorted(body.keys() - SCORE_KEYS)]
     questionnaire_id = body.get("questionnaire")
     questionnaire = questionnaires().get(questionnaire_id) if isinstance(questionnaire_id, str) else None
@@ -74,6 +89,16 @@ def score_answers():
     firm, answers = body.get("firm", {}), body.get("answers", {})
     if questionnaire is not None:
         problems += [tuple(p.to_dict().values()) for p in validate(questionnaire, answers, firm)]
-    if problems:
-        return _errors(problems)
-    return jsonify(score(questionnaire, answers, firm).to_api())
+    return questionnaire, firm, answers, problems
+
+
+@bp.post("/plan")
+def plan_answers():
+    """The score fields plus the transformation plan: actions, programmes, unlockable, find_out."""
+    questionnaire, firm, answers, error = _read_body()
+    if error:
+        return error
+    result = score(questionnaire, answers, firm)
+    plan = plan_for_result(plan_content(), result, questionnaire, firm, answers,
+                           max_age_days=programme_max_age_days())
+    return jsonify(result.to_api() | plan.to_api(_lang()))

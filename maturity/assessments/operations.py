@@ -121,8 +121,9 @@ def parse_batch(questionnaire: Questionnaire, raw: Any) -> tuple[dict[str, dict[
         option = entry.get("option")
         if option == []:
             option = None
-        options[item_id] = option
-        clean[item_id] = {"option": option, "note": note, "evidence": evidence,
+        if "option" in entry:
+            options[item_id] = option
+        clean[item_id] = {"option": option, "note": note, "evidence": evidence, "has_option": "option" in entry,
                           "has_note": "note" in entry, "has_evidence": "evidence" in entry}
     problems += [(p.field, p.code, dict(p.params)) for p in validate_answers(questionnaire, options)]
     return clean, problems
@@ -162,8 +163,9 @@ def save_answers(assessment: Assessment, user, questionnaire: Questionnaire, key
         if answer is None:
             answer = Answer(item_id=item_id)
             assessment.answers.append(answer)
-        answer.option = entry["option"]
-        answer.level = None if entry["option"] is None else _level(questionnaire.item(item_id), entry["option"])
+        if entry["has_option"]:  # a batch may carry only a note or evidence: the answer stays
+            answer.option = entry["option"]
+            answer.level = None if entry["option"] is None else _level(questionnaire.item(item_id), entry["option"])
         if entry["has_note"]:
             answer.note = entry["note"]
         if entry["has_evidence"]:
@@ -202,7 +204,7 @@ def _lock(assessment: Assessment) -> None:
 
 
 def _differs(answer: Answer, entry: Mapping[str, Any]) -> bool:
-    if answer.option != entry["option"]:
+    if entry["has_option"] and answer.option != entry["option"]:
         return True
     if entry["has_note"] and (answer.note or None) != entry["note"]:
         return True

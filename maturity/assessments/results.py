@@ -10,7 +10,11 @@ from typing import Any
 
 from maturity.assessments.charts import radar
 from maturity.assessments.models import Assessment
+from maturity.baseline.standing import baseline_section
+from maturity.plans import plan_from_snapshot
+from maturity.plans.view import plan_page
 from maturity.questionnaires.model import QuestionnaireSet
+from maturity.questionnaires.visibility import shown_items
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,39 @@ def results_view(assessment: Assessment, questionnaires: QuestionnaireSet, lang:
         "radar": radar([(r.id, r.score) for r in rows]),
         "bands": [{"id": b.id, "label": b.label.get(lang), "min": b.min, "max": b.max} for b in model.bands],
         "version": snap.get("questionnaire", assessment.questionnaire_version),
+        "plan": plan_section(assessment, questionnaires, lang),
+        "cohort_positions": cohort_positions(assessment),
+        "baseline": baseline_section(snap, assessment.profile_snapshot, {r.id: r.title for r in rows}, lang),
     }
+
+
+def cohort_positions(assessment: Assessment) -> list[dict[str, Any]]:
+    """Where this result stands in the firm's cohorts and among their firms of its sector, for
+    groups of enough firms only (the cohorts feature's suppression rules decide)."""
+    from maturity.cohorts.figures import firm_positions
+
+    return firm_positions(assessment)
+
+
+def plan_section(assessment: Assessment, questionnaires: QuestionnaireSet, lang: str, content=None,
+                 max_age_days: int | None = None) -> dict[str, Any]:
+    """"Your plan": built now from the frozen snapshot, profile and answers, with today's actions and
+    programmes (programmes change every year; showing today's is intended)."""
+    if content is None or max_age_days is None:
+        from maturity.content import plan_content, programme_max_age_days
+
+        content = content or plan_content()
+        max_age_days = programme_max_age_days() if max_age_days is None else max_age_days
+    questionnaire = questionnaires.get(assessment.questionnaire_id)
+    profile = assessment.profile_snapshot or {}
+    answers = {a.item_id: a.option for a in assessment.answers if a.option is not None}
+    levels = {a.item_id: a.level for a in assessment.answers if a.level is not None}
+    if questionnaire is not None:   # an answer to an item its conditions hid never counts
+        shown = shown_items(questionnaire, answers, profile)
+        levels = {item: level for item, level in levels.items() if item in shown}
+    plan = plan_from_snapshot(content, assessment.result_snapshot or {}, profile, questionnaire, answers, levels,
+                              max_age_days=max_age_days)
+    return plan_page(plan, content, questionnaires.model, lang)
 
 
 def comparison(first: Assessment, second: Assessment, questionnaires: QuestionnaireSet, lang: str) -> dict[str, Any]:

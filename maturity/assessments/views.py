@@ -78,6 +78,7 @@ def _render_page(assessment: Assessment, page: str, errors: dict | None = None, 
         items=items, answers=answers, previous=previous, following=following, lang=current_language(),
         pages=progress(questionnaire, given, profile, walked), model=questionnaire.model,
         idempotency_key=uuid.uuid4().hex, errors=errors or {}, conflicts=conflicts or [],
+        guided=assessment.mode == "guided" or current_user.role == "advisor",
         profile_page=PROFILE_PAGE), status
 
 
@@ -104,8 +105,12 @@ def save_page(assessment_id: int, page: str):
     batch = {}
     for item in items_on(questionnaire, page):
         values = [v for v in request.form.getlist(item.id) if v]
-        if values:
-            batch[item.id] = {"option": values if item.multiple else values[0]}
+        entry = {"option": values if item.multiple else values[0]} if values else {}
+        for field_ in ("note", "evidence"):  # the guided interview's fields
+            if f"{field_}__{item.id}" in request.form:
+                entry[field_] = request.form[f"{field_}__{item.id}"]
+        if entry:
+            batch[item.id] = entry
     key = request.form.get("idempotency_key", "")
     try:
         base_version = int(request.form.get("base_version", ""))

@@ -28,6 +28,8 @@ def landing_url() -> str:
         return url_for("assessments.index" if member_firm_ids(current_user) else "firms.new")
     if current_user.is_authenticated and current_user.role == "admin":
         return url_for("admin.index")
+    if current_user.is_authenticated and current_user.role == "advisor":
+        return url_for("advisors.dashboard")
     return url_for("main.index")
 
 

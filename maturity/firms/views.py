@@ -46,7 +46,17 @@ def show(firm_id: int):
     firm = firm_for_member(current_user, firm_id) or abort(404)
     assessments = db.session.scalars(select(Assessment).where(Assessment.firm_id == firm.id)
                                      .order_by(Assessment.created_at.desc())).all()
-    return render_template("firms/show.html", firm=firm, assessments=assessments,
+    from maturity.advisors.models import AccessRequest
+    from maturity.firms.access import role_in_firm
+    from maturity.firms.models import FirmMember
+
+    is_owner = role_in_firm(current_user, firm.id) == "owner"
+    advisors = db.session.scalars(select(FirmMember).where(FirmMember.firm_id == firm.id,
+                                                           FirmMember.role == "advisor")).all() if is_owner else []
+    requests_ = db.session.scalars(select(AccessRequest).where(AccessRequest.firm_id == firm.id,
+                                                               AccessRequest.status == "pending")).all() if is_owner else []
+    return render_template("firms/show.html", firm=firm, assessments=assessments, is_owner=is_owner,
+                           advisors=advisors, access_requests=requests_, is_advisor=current_user.role == "advisor",
                            sector_label=SECTOR_LABELS.get(firm.sector), size_label=SIZE_LABELS.get(firm.size))
 
 
@@ -65,3 +75,56 @@ def start(firm_id: int):
                                      .order_by(Assessment.submitted_at.desc()).limit(1))
     assessment = start_assessment(firm, current_user, questionnaire_for_sector(firm.sector), previous)
     return redirect(url_for("assessments.resume", assessment_id=assessment.id))
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+def join(token: str):
+    """An advisor's invitation: the page explains; only its button (a POST) makes you the owner."""
+    from maturity.advisors.operations import accept_invitation, find_invitation
+
+    invitation = find_invitation(token)
+    if invitation is None:
+        return render_template("firms/join_invalid.html"), 404
+    if request.method == "POST":
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.path))
+        if current_user.role != "owner":
+            flash(_("Only a business owner's account can accept this invitation."), "error")
+            return render_template("firms/join.html", invitation=invitation), 403
+        accept_invitation(invitation, current_user)
+        flash(_("You now own %(firm)s in Madurez 4.0.", firm=invitation.firm.name), "info")
+        return redirect(url_for("firms.show", firm_id=invitation.firm_id))
+    return render_template("firms/join.html", invitation=invitation)
+
+
+@bp.post("/<int:firm_id>/members/<int:member_id>/revoke")
+def revoke(firm_id: int, member_id: int):
+    """The owner ends an advisor's access."""
+    from maturity.advisors.operations import revoke_member
+    from maturity.firms.access import role_in_firm
+    from maturity.firms.models import FirmMember
+
+    firm = firm_for_member(current_user, firm_id) or abort(404)
+    member = db.session.get(FirmMember, member_id)
+    if role_in_firm(current_user, firm.id) != "owner" or member is None or member.firm_id != firm.id \
+            or member.role != "advisor":
+        abort(404)
+    revoke_member(current_user, member)
+    flash(_("The advisor can no longer see this business."), "info")
+    return redirect(url_for("firms.show", firm_id=firm.id))
+
+
+@bp.post("/<int:firm_id>/requests/<int:request_id>")
+def decide(firm_id: int, request_id: int):
+    """The owner accepts or declines an advisor's access request."""
+    from maturity.advisors.models import AccessRequest
+    from maturity.advisors.operations import decide_access
+    from maturity.firms.access import role_in_firm
+
+    firm = firm_for_member(current_user, firm_id) or abort(404)
+    access = db.session.get(AccessRequest, request_id)
+    if role_in_firm(current_user, firm.id) != "owner" or access is None or access.firm_id != firm.id \
+            or access.status != "pending":
+        abort(404)
+    decide_access(access, current_user, accept=request.form.get("decision") == "accept")
+    return redirect(url_for("firms.show", firm_id=firm.id))

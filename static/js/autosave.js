@@ -76,9 +76,20 @@
     return ticked.length ? ticked[0] : null;
   }
 
+  function entryOf(fieldset, changed) {
+    // The option only when a choice changed (a note alone must never clear the answer).
+    var entry = {};
+    if (!changed || changed.tagName !== "TEXTAREA") { entry.option = valueOf(fieldset); }
+    var note = fieldset.querySelector("textarea[data-note]");
+    var evidence = fieldset.querySelector("textarea[data-evidence]");
+    if (note && (!changed || changed === note)) { entry.note = note.value; }
+    if (evidence && (!changed || changed === evidence)) { entry.evidence = evidence.value; }
+    return entry;
+  }
+
   function setValue(item, option) {
     var fieldset = form.querySelector('fieldset[data-item="' + CSS.escape(item) + '"]');
-    if (!fieldset) { return; }
+    if (!fieldset || option === undefined) { return; }
     var chosen = Array.isArray(option) ? option : (option === null || option === undefined ? [] : [option]);
     fieldset.querySelectorAll("input[name]").forEach(function (i) { i.checked = chosen.indexOf(i.value) !== -1; });
   }
@@ -190,7 +201,8 @@
         }
       });
     }
-    state.queue[fieldset.dataset.item] = { option: valueOf(fieldset) };
+    var previous = state.queue[fieldset.dataset.item] || {};
+    state.queue[fieldset.dataset.item] = Object.assign(previous, entryOf(fieldset, input));
     persist();
     show("pending", TEXT.pending);
     schedule(800);
@@ -218,12 +230,19 @@
   });
 
   // Answers this device still holds from before (a reload, a lost signal) are shown and sent.
-  Object.keys(state.queue).forEach(function (item) { setValue(item, state.queue[item].option); });
-  if (state.batch) {
-    Object.keys(state.batch.answers).forEach(function (item) {
-      if (!(item in state.queue)) { setValue(item, state.batch.answers[item].option); }
-    });
+  function restore(item, entry) {
+    setValue(item, entry.option);
+    var fieldset = form.querySelector('fieldset[data-item="' + CSS.escape(item) + '"]');
+    if (!fieldset) { return; }
+    var note = fieldset.querySelector("textarea[data-note]");
+    var evidence = fieldset.querySelector("textarea[data-evidence]");
+    if (note && entry.note !== undefined) { note.value = entry.note; }
+    if (evidence && entry.evidence !== undefined) { evidence.value = entry.evidence; }
   }
+  if (state.batch) {
+    Object.keys(state.batch.answers).forEach(function (item) { restore(item, state.batch.answers[item]); });
+  }
+  Object.keys(state.queue).forEach(function (item) { restore(item, state.queue[item]); });
   if (pendingCount()) { schedule(0); }
   window.madurezAutosave = { flush: flush, pending: pendingCount };
 }());

@@ -175,4 +175,6 @@ def test_openapi_documents_every_api_route(app, client):
     documented = set(doc["paths"])
     routes = {r.rule.replace("<questionnaire_id>", "{id}") for r in app.url_map.iter_rules()
               if r.endpoint.startswith("api.") and r.endpoint not in {"api.index", "api.openapi"}}
+    routes |= {r.rule.replace("<int:cohort_id>", "{cohort_id}") for r in app.url_map.iter_rules()
+               if r.endpoint.startswith("agency_api.")}
     assert routes == documented

@@ -68,7 +68,9 @@ def test_templates_have_no_inline_script_or_style_and_load_nothing_from_outside(
         html = path.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), f"inline script in {path}"
         assert " style=" not in html and "<style" not in html, f"inline style in {path}"
-        assert not re.search(r"(src|href)=\"(https?:)?//", html), f"external resource in {path}"
+        # Resources load from this site only (a plain link elsewhere, e.g. WhatsApp, is navigation, not a load).
+        assert not re.search(r"src=\"(https?:)?//", html), f"external resource in {path}"
+        assert not re.search(r"<link[^>]*href=\"(https?:)?//", html), f"external stylesheet or icon in {path}"
 
 
 def test_every_template_is_autoescaped(app):
