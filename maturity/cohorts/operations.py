@@ -15,7 +15,7 @@ from maturity.cohorts.models import ApiToken, Cohort, CohortInvitation, CohortMe
 from maturity.cohorts.tokens import new_token, token_hash
 from maturity.extensions import db
 from maturity.firms.models import Firm, FirmMember
-from maturity.firms.ruc import RucError, mask_ruc, normalise_ruc
+from maturity.firms.ruc import RucError, normalise_ruc
 from maturity.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -161,6 +161,17 @@ def _first_cells(text: str) -> list[tuple[int, str]]:
     return rows
 
 
+def _parse_lines(text: str) -> list[tuple[int, str, str | None, str | None]]:
+    """(line number, value as shown, RUC or None, RucError code or None) of each CSV line."""
+    parsed = []
+    for number, value in _first_cells(text)[:MAX_IMPORT_LINES]:
+        try:
+            parsed.append((number, value, normalise_ruc(value), None))
+        except RucError as err:
+            parsed.append((number, value[:40], None, err.code))
+    return parsed
+
+
 def import_rucs(user, cohort: Cohort, text: str) -> list[ImportLine]:
     """Invitations from a CSV whose first column holds RUCs, one report line per CSV line.
 
@@ -168,8 +179,9 @@ def import_rucs(user, cohort: Cohort, text: str) -> list[ImportLine]:
     never says whether a RUC belongs to a firm registered here (that would disclose who uses the
     service): a valid RUC is "invited" whether or not its firm has an account yet.
     """
-    report: list[ImportLine] = []
-    seen: set[str] = set()
+    lines = _parse_lines(text)
+    valid = {ruc for _n, _v, ruc, _p in lines if ruc}
+    firm_ids = {ruc: firm_id for ruc, firm_id in db.session.execute(select(Firm.ruc, Firm.id).where(Firm.ruc.in_(valid)))}
     member_rucs = set(db.session.scalars(
         select(Firm.ruc).join(CohortMember, CohortMember.firm_id == Firm.id)
         .where(CohortMember.cohort_id == cohort.id, CohortMember.withdrawn_at.is_(None), Firm.ruc.is_not(None))))
@@ -177,37 +189,28 @@ def import_rucs(user, cohort: Cohort, text: str) -> list[ImportLine]:
         CohortInvitation.cohort_id == cohort.id, CohortInvitation.ruc.is_not(None))))
     invited_firms = set(db.session.scalars(select(CohortInvitation.firm_id).where(
         CohortInvitation.cohort_id == cohort.id, CohortInvitation.firm_id.is_not(None))))
-    created = 0
-    for number, value in _first_cells(text)[:MAX_IMPORT_LINES]:
-        shown = value[:40]
-        if not value:
-            report.append(ImportLine(number, shown, "skipped"))
-            continue
-        try:
-            ruc = normalise_ruc(value)
-        except RucError as err:
-            # A header line ("ruc", "RUC", "número") is skipped, not reported as a bad RUC.
-            outcome = "skipped" if number == 1 and not any(ch.isdigit() for ch in value) else "invalid"
-            report.append(ImportLine(number, shown, outcome, None if outcome == "skipped" else err.code))
-            continue
-        if ruc in seen:
+    report: list[ImportLine] = []
+    seen: set[str] = set()
+    for number, value, ruc, problem in lines:
+        if ruc is None:
+            # An empty line, or a header ("ruc", "número"), is skipped, not reported as a bad RUC.
+            skipped = not value or (number == 1 and not any(ch.isdigit() for ch in value))
+            report.append(ImportLine(number, value, "skipped" if skipped else "invalid", None if skipped else problem))
+        elif ruc in seen:
             report.append(ImportLine(number, ruc, "duplicate"))
-            continue
-        seen.add(ruc)
-        if ruc in member_rucs:
+        elif ruc in member_rucs:
             report.append(ImportLine(number, ruc, "member"))
-            continue
-        firm_id = db.session.scalar(select(Firm.id).where(Firm.ruc == ruc))
-        if ruc in invited_rucs or (firm_id is not None and firm_id in invited_firms):
+        elif ruc in invited_rucs or firm_ids.get(ruc) in invited_firms:
             report.append(ImportLine(number, ruc, "already_invited"))
-            continue
-        db.session.add(CohortInvitation(cohort_id=cohort.id, ruc=ruc, firm_id=firm_id, source="csv",
-                                        invited_by_id=user.id))
-        created += 1
-        report.append(ImportLine(number, ruc, "invited"))
+        else:
+            db.session.add(CohortInvitation(cohort_id=cohort.id, ruc=ruc, firm_id=firm_ids.get(ruc), source="csv",
+                                            invited_by_id=user.id))
+            report.append(ImportLine(number, ruc, "invited"))
+        if ruc:
+            seen.add(ruc)
     db.session.commit()
-    log.info("user %s imported %s invitations into cohort %s (%s lines; e.g. %s)", user.id, created, cohort.id,
-             len(report), mask_ruc(next(iter(seen), None)))
+    created = sum(line.outcome == "invited" for line in report)
+    log.info("user %s imported %s invitations into cohort %s (%s lines)", user.id, created, cohort.id, len(report))
     return report
 
 

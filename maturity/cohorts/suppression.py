@@ -39,6 +39,8 @@ from typing import Any
 
 import numpy as np
 
+from maturity.questionnaires.profile import SIZES
+
 MIN_CELL = 5
 VARIABLES = ("sector", "department", "size")
 INDICES = ("overall", "technology", "management")
@@ -265,7 +267,9 @@ def _breakdown(raw: RawBenchmarks, variable: str, withheld: Mapping[str, Withhel
     firms = _margin(raw.firms, variable)
     margins = {metric: _margin(raw.metrics.get(metric, {}), variable) for metric in INDICES}
     rows = []
-    for category in sorted(firms, key=lambda c: (c is None, str(c))):
+    order = (lambda c: (c is None, SIZES.index(c) if c in SIZES else 9, str(c))) if variable == "size" else \
+        (lambda c: (c is None, str(c)))
+    for category in sorted(firms, key=order):
         row: dict[str, Any] = {"value": category,
                                "firms": firms[category] if category not in withheld["firms"][variable] else None}
         for metric in INDICES:

@@ -325,8 +325,9 @@ def test_the_results_page_links_the_pdf(app, owner_client):
 # --- hostile input -------------------------------------------------------------------------------------
 
 def test_hostile_firm_names_and_notes_reach_nothing_and_embed_nothing(app, owner_client, canary):
-    name = hostile(canary.server_address[1])
-    assessment = submitted(owner_client, firm_name=name, note=name)
+    payload = hostile(canary.server_address[1])
+    # A firm name holds 200 characters (the form's limit; PostgreSQL enforces it); notes take all of it.
+    assessment = submitted(owner_client, firm_name=payload[:200], note=payload)
     response = download(owner_client, f"/assessments/{assessment.id}/plan.pdf?lang=en")
     assert response.status_code == 200
     assert canary.hits == []
