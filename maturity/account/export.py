@@ -1,6 +1,7 @@
 """The owner's data as JSON (Ley 29733 access right). Never a password hash or a token.
 
-Later features add their sections here (assessments, answers, plans) so the export stays complete.
+Every feature that stores something about the owner adds its section here, so the export stays
+complete: the account, the firms, their assessments with answers and notes, and cohort consents.
 """
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from maturity.assessments.models import Assessment
 from maturity.auth.models import User
+from maturity.cohorts.models import CohortMember
 from maturity.extensions import db
 from maturity.firms.models import FirmMember
 from maturity.timeutil import utcnow
@@ -53,5 +56,33 @@ def build_export(user: User) -> dict[str, Any]:
                 "profile": m.firm.profile(),
             }
             for m in memberships
+        ],
+        # Which agencies see (aggregated) results of these firms, and the consent behind it.
+        "cohorts": [
+            {
+                "firm_id": c.firm_id,
+                "cohort": c.cohort.name,
+                "organization": c.cohort.organization.name if c.cohort.organization else None,
+                "consent_at": _time(c.consent_at),
+                "consent_version": c.consent_version,
+                "withdrawn_at": _time(c.withdrawn_at),
+            }
+            for c in db.session.scalars(select(CohortMember).where(
+                CohortMember.firm_id.in_([m.firm_id for m in memberships])).order_by(CohortMember.id))
+        ],
+        "assessments": [
+            {
+                "firm_id": a.firm_id,
+                "questionnaire": a.questionnaire_version,
+                "status": a.status,
+                "mode": a.mode,
+                "created_at": _time(a.created_at),
+                "submitted_at": _time(a.submitted_at),
+                "scores": a.result_snapshot,
+                "answers": {answer.item_id: {"option": answer.option, "note": answer.note, "evidence": answer.evidence}
+                            for answer in a.answers},
+            }
+            for a in db.session.scalars(select(Assessment).where(
+                Assessment.firm_id.in_([m.firm_id for m in memberships])).order_by(Assessment.id))
         ],
     }

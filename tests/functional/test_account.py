@@ -170,3 +170,28 @@ def test_the_account_language_is_saved_from_the_account_page(app, auth):
     assert response.headers["Location"] == "/account"
     db.session.expire_all()
     assert db.session.get(User, user.id).language == "en"
+
+
+def test_the_export_also_holds_assessments_answers_and_cohort_consents(app, auth, create_firm, create_organization):
+    from datetime import date
+
+    from maturity.assessments.models import Answer, Assessment
+    from maturity.cohorts.models import Cohort, CohortMember
+
+    user, client = _logged_in(app, auth)
+    firm = create_firm(name="Taller Ana", owner=user)
+    assessment = Assessment(firm_id=firm.id, questionnaire_id="general", questionnaire_version="common@1.0")
+    assessment.answers.append(Answer(item_id="common.t1.devices", option="dk", level=0.0, note="lo averiguo"))
+    agency = create_organization(name="Agencia Regional", kind="agency")
+    cohort = Cohort(organization_id=agency.id, name="Cohorte Norte", period_start=date(2026, 1, 1),
+                    period_end=date(2026, 12, 31), join_code="NORTE2026")
+    db.session.add_all([assessment, cohort])
+    db.session.flush()
+    db.session.add(CohortMember(cohort_id=cohort.id, firm_id=firm.id, consent_version="1", consented_by_id=user.id))
+    db.session.commit()
+    data = json.loads(client.post("/account/export", data={"csrf_token": _csrf(client)}).get_data(as_text=True))
+    [exported] = data["assessments"]
+    assert exported["answers"]["common.t1.devices"] == {"option": "dk", "note": "lo averiguo", "evidence": None}
+    [consent] = data["cohorts"]
+    assert consent["cohort"] == "Cohorte Norte" and consent["organization"] == "Agencia Regional"
+    assert consent["consent_at"] and consent["withdrawn_at"] is None
