@@ -97,17 +97,25 @@ def join(token: str):
     return render_template("firms/join.html", invitation=invitation)
 
 
+def _firm_as_owner(firm_id: int) -> Firm:
+    """The firm when the current user is one of its owners; 404 otherwise (like a missing firm)."""
+    from maturity.firms.access import role_in_firm
+
+    firm = firm_for_member(current_user, firm_id)
+    if firm is None or role_in_firm(current_user, firm.id) != "owner":
+        abort(404)
+    return firm
+
+
 @bp.post("/<int:firm_id>/members/<int:member_id>/revoke")
 def revoke(firm_id: int, member_id: int):
     """The owner ends an advisor's access."""
     from maturity.advisors.operations import revoke_member
-    from maturity.firms.access import role_in_firm
     from maturity.firms.models import FirmMember
 
-    firm = firm_for_member(current_user, firm_id) or abort(404)
+    firm = _firm_as_owner(firm_id)
     member = db.session.get(FirmMember, member_id)
-    if role_in_firm(current_user, firm.id) != "owner" or member is None or member.firm_id != firm.id \
-            or member.role != "advisor":
+    if member is None or member.firm_id != firm.id or member.role != "advisor":
         abort(404)
     revoke_member(current_user, member)
     flash(_("The advisor can no longer see this business."), "info")
@@ -119,12 +127,10 @@ def decide(firm_id: int, request_id: int):
     """The owner accepts or declines an advisor's access request."""
     from maturity.advisors.models import AccessRequest
     from maturity.advisors.operations import decide_access
-    from maturity.firms.access import role_in_firm
 
-    firm = firm_for_member(current_user, firm_id) or abort(404)
+    firm = _firm_as_owner(firm_id)
     access = db.session.get(AccessRequest, request_id)
-    if role_in_firm(current_user, firm.id) != "owner" or access is None or access.firm_id != firm.id \
-            or access.status != "pending":
+    if access is None or access.firm_id != firm.id or access.status != "pending":
         abort(404)
     decide_access(access, current_user, accept=request.form.get("decision") == "accept")
     return redirect(url_for("firms.show", firm_id=firm.id))
