@@ -24,14 +24,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from maturity.plans.content import GENERAL, PlanContent, PlanContentError, PlanProblem, index_steps
 from maturity.plans.schema import SECTOR_IDS, Action, ActionsFile, Programme, ProgrammesFile, VocabularyFile
 from maturity.questionnaires import conditions
 from maturity.questionnaires.problems import describe
-from maturity.questionnaires.reading import parse_yaml
+from maturity.questionnaires.reading import read_directory
 from maturity.questionnaires.schema import DIMENSION_IDS, QUESTIONNAIRES_DIR
 
 log = logging.getLogger(__name__)
@@ -46,18 +45,9 @@ STEPS = tuple(range(5))   # from-levels 0…4: the steps 0→1 … 4→5
 
 
 def _read(directory: Path) -> tuple[dict[str, Any], list[PlanProblem]]:
-    docs: dict[str, Any] = {}
-    problems: list[PlanProblem] = []
-    for path in sorted(directory.glob("*.yaml")):
-        try:
-            docs[path.name] = parse_yaml(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f" at line {mark.line + 1}" if mark is not None else ""
-            problems.append(PlanProblem(path.name, None, f"YAML error{line}: {getattr(exc, 'problem', None) or exc}"))
-        except (OSError, UnicodeDecodeError, RecursionError) as exc:
-            problems.append(PlanProblem(path.name, None, f"cannot read the file: {exc!r}"))
-    return docs, problems
+    """The questionnaires' reader (duplicate keys refused, libyaml speed), its problems as plan problems."""
+    docs, file_problems = read_directory(directory)
+    return docs, [PlanProblem(p.file, p.item, p.message) for p in file_problems]
 
 
 def _validate(kind: type[BaseModel], file: str, data: Any, entry: str | None,

@@ -6,7 +6,6 @@ operations (answers → scoring → DimensionScore) for the tests that need the 
 """
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
@@ -16,6 +15,7 @@ from maturity.cohorts.operations import CONSENT_VERSION, new_join_code
 from maturity.extensions import db
 from maturity.firms.models import Firm, FirmMember
 from maturity.timeutil import utcnow
+from tests.functional.test_assessment_flow import csrf, login  # noqa: F401 - re-exported for the cohort tests
 
 DIMENSIONS = ("T1", "T2", "T3", "T4", "T5", "T6", "M1", "M2", "M3", "M4", "M5", "M6")
 BANDS = ((20, "inicial"), (40, "basico"), (60, "intermedio"), (80, "avanzado"), (101, "lider"))
@@ -103,12 +103,3 @@ def enrolled_firms(cohort, scores: list[float], **firm_fields) -> list[Firm]:
     return firms
 
 
-def login(client, user) -> None:
-    with client.session_transaction() as sess:
-        sess["_user_id"] = user.session_token
-        sess["_fresh"] = True
-
-
-def csrf(client, path: str) -> str:
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
