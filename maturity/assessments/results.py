@@ -93,7 +93,22 @@ def results_view(assessment: Assessment, questionnaires: QuestionnaireSet, lang:
         "plan": plan_section(assessment, questionnaires, lang),
         "cohort_positions": cohort_positions(assessment),
         "baseline": baseline_section(snap, assessment.profile_snapshot, {r.id: r.title for r in rows}, lang),
+        "previous": previous_assessment(assessment),
     }
+
+
+def previous_assessment(assessment: Assessment) -> Assessment | None:
+    """The firm's submitted assessment before this one (the baseline of a follow-up), if any."""
+    from sqlalchemy import select
+
+    from maturity.extensions import db
+
+    if assessment.submitted_at is None:
+        return None
+    return db.session.scalar(select(Assessment).where(
+        Assessment.firm_id == assessment.firm_id, Assessment.status == "submitted", Assessment.id != assessment.id,
+        Assessment.submitted_at <= assessment.submitted_at).order_by(Assessment.submitted_at.desc(),
+                                                                      Assessment.id.desc()).limit(1))
 
 
 def cohort_positions(assessment: Assessment) -> list[dict[str, Any]]:
@@ -120,9 +135,15 @@ def plan_section(assessment: Assessment, questionnaires: QuestionnaireSet, lang:
     if questionnaire is not None:   # an answer to an item its conditions hid never counts
         shown = shown_items(questionnaire, answers, profile)
         levels = {item: level for item, level in levels.items() if item in shown}
+    from maturity.planning.section import edited_page
+    from maturity.planning.store import edits_of, statuses_of
+
+    # The advisor's edits (targets, actions, programmes, sign-off) over the generated plan, with statuses.
+    edits = edits_of(assessment.id)
     plan = plan_from_snapshot(content, assessment.result_snapshot or {}, profile, questionnaire, answers, levels,
-                              max_age_days=max_age_days)
-    return plan_page(plan, content, questionnaires.model, lang)
+                              max_age_days=max_age_days, targets=edits.targets or None)
+    page = plan_page(plan, content, questionnaires.model, lang)
+    return edited_page(page, edits, statuses_of(assessment.id), content, questionnaires.model, lang, max_age_days)
 
 
 def comparison(first: Assessment, second: Assessment, questionnaires: QuestionnaireSet, lang: str) -> dict[str, Any]:
@@ -138,4 +159,13 @@ def comparison(first: Assessment, second: Assessment, questionnaires: Questionna
     overall = None
     if first.overall_score is not None and second.overall_score is not None:
         overall = round(second.overall_score - first.overall_score, 1)
-    return {"rows": rows, "overall_delta": overall}
+    # The actions of the first plan done between the two assessments, per dimension.
+    from maturity.planning.dates import lima_date
+    from maturity.plans.edits import OTHER, done_between
+
+    done = done_between(plan_section(first, questionnaires, lang), lima_date(first.submitted_at),
+                        lima_date(second.submitted_at)) if first.submitted_at and second.submitted_at else {}
+    for row in rows:
+        row["done"] = done.get(row["row"].id, [])
+    return {"rows": rows, "overall_delta": overall, "done_other": done.get(OTHER, []),
+            "done_count": sum(len(v) for v in done.values())}

@@ -207,9 +207,9 @@ def _band_rank(column, bands: tuple[str, ...]):
     return case({band: i for i, band in enumerate(bands)}, value=column, else_=None)
 
 
-def impact_sums(cohort: Cohort, dimensions: tuple[str, ...], bands: tuple[str, ...]) -> dict[str, ChangeSums]:
-    """For firms with two or more submitted assessments in the period: baseline = the first,
-    follow-up = the latest. Sums of the change of the overall score and of each dimension."""
+def impact_pairs(cohort: Cohort) -> Subquery:
+    """(firm_id, base_id, follow_id) of the firms with active consent and two or more submitted
+    assessments in the period: the first (baseline) and the latest (follow-up)."""
     start, end = period_bounds(cohort)
     ranked = (select(Assessment.id.label("assessment_id"), Assessment.firm_id.label("firm_id"),
                      func.row_number().over(partition_by=Assessment.firm_id,
@@ -222,11 +222,17 @@ def impact_sums(cohort: Cohort, dimensions: tuple[str, ...], bands: tuple[str, .
               .where(Assessment.status == "submitted", Assessment.submitted_at >= start, Assessment.submitted_at < end)
               .subquery("ranked"))
     # One pass, no self-join: each firm's first and last assessment side by side.
-    pairs = (select(ranked.c.firm_id,
-                    func.max(case((ranked.c.first == 1, ranked.c.assessment_id))).label("base_id"),
-                    func.max(case((ranked.c.last == 1, ranked.c.assessment_id))).label("follow_id"))
-             .where(ranked.c.times >= 2, or_(ranked.c.first == 1, ranked.c.last == 1))
-             .group_by(ranked.c.firm_id).subquery("pairs"))
+    return (select(ranked.c.firm_id,
+                   func.max(case((ranked.c.first == 1, ranked.c.assessment_id))).label("base_id"),
+                   func.max(case((ranked.c.last == 1, ranked.c.assessment_id))).label("follow_id"))
+            .where(ranked.c.times >= 2, or_(ranked.c.first == 1, ranked.c.last == 1))
+            .group_by(ranked.c.firm_id).subquery("pairs"))
+
+
+def impact_sums(cohort: Cohort, dimensions: tuple[str, ...], bands: tuple[str, ...]) -> dict[str, ChangeSums]:
+    """For firms with two or more submitted assessments in the period: baseline = the first,
+    follow-up = the latest. Sums of the change of the overall score and of each dimension."""
+    pairs = impact_pairs(cohort)
     out: dict[str, ChangeSums] = {}
 
     before, after = Assessment.__table__.alias("before"), Assessment.__table__.alias("after")
@@ -255,6 +261,24 @@ def impact_sums(cohort: Cohort, dimensions: tuple[str, ...], bands: tuple[str, .
     for dimension in dimensions:
         out.setdefault(dimension, ChangeSums(0, 0.0, 0.0, 0))
     return out
+
+
+def actions_done(cohort: Cohort) -> tuple[int, int]:
+    """(firms assessed twice, plan actions done): the actions of each such firm's baseline plan
+    marked done on or before the day (in Lima) of its follow-up."""
+    from maturity.planning.models import ActionStatus
+
+    pairs = impact_pairs(cohort)
+    firms = db.session.scalar(select(func.count()).select_from(pairs)) or 0
+    rows = db.session.execute(
+        select(ActionStatus.status_on, Assessment.submitted_at).select_from(pairs)
+        .join(ActionStatus, and_(ActionStatus.assessment_id == pairs.c.base_id, ActionStatus.status == "done"))
+        .join(Assessment, Assessment.id == pairs.c.follow_id))
+    done = 0
+    for status_on, follow_up in rows:
+        instant = follow_up if follow_up.tzinfo else follow_up.replace(tzinfo=ZoneInfo("UTC"))
+        done += status_on <= instant.astimezone(LIMA).date()
+    return firms, done
 
 
 # --- the owner's position -------------------------------------------------------------------

@@ -39,11 +39,16 @@ def impact_figures(sums: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {name: change_figure(s.n, s.total, s.squares, s.up) for name, s in sums.items()}
 
 
-def actions_completed(cohort, firm_ids=None) -> int | None:
+def actions_completed(cohort, firm_ids=None, min_n: int | None = None) -> int | None:
     """How many plan actions the cohort's firms completed between baseline and follow-up.
 
-    Seam for the advisors feature: plans have no action status yet, so this answers None and the
-    pages say "not recorded yet". When actions get a status, count the completed ones here (firms
-    with active consent only) and publish through `suppression.publish_impact` like the rest.
+    Counted over the firms of the impact figures (active consent, two submitted assessments in the
+    period): the actions of the baseline plan marked done by the day of the follow-up. Rule 6 of
+    `suppression`: None (withheld) unless at least `min_n` firms were assessed twice.
+    `firm_ids` is kept for the seam's callers and not used: the cohort decides whose data counts.
     """
-    return None
+    from maturity.cohorts.aggregates import actions_done
+    from maturity.cohorts.suppression import MIN_CELL, enough
+
+    firms, done = actions_done(cohort)
+    return done if enough(firms, MIN_CELL if min_n is None else min_n) else None

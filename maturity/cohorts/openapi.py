@@ -105,7 +105,9 @@ def agency_schemas() -> dict[str, Any]:
             "cohort": {"type": "integer"}, "min_firms": {"type": "integer"}, "overall": change,
             "dimensions": {"type": "array", "items": {"allOf": [change, {"type": "object", "properties": {
                 "id": {"type": "string"}}}]}},
-            "actions_completed": {"type": ["integer", "null"], "description": "null until plan actions have a status"}}},
+            "actions_completed": {"type": ["integer", "null"], "description": (
+                "actions of the baseline plans marked done by the follow-up; null (withheld) below "
+                "min_firms businesses with baseline and follow-up")}}},
     }
 
 

@@ -39,10 +39,11 @@ def plan_for_result(content: PlanContent, result: Any, questionnaire: Any, firm:
 def plan_from_snapshot(content: PlanContent, snapshot: Mapping[str, Any], profile: Mapping[str, Any] | None,
                        questionnaire: Any, answers: Mapping[str, Any] | None = None,
                        item_levels: Mapping[str, float] | None = None, *, today: date | None = None,
-                       max_age_days: int = DEFAULT_MAX_AGE_DAYS) -> Plan:
+                       max_age_days: int = DEFAULT_MAX_AGE_DAYS, targets: Mapping[str, int] | None = None) -> Plan:
     """The plan of a submitted assessment: its frozen scores and profile, today's actions and programmes.
 
     Programmes change every year, so a past assessment shows the programmes of today on purpose.
+    `targets` ({dimension: level}) are an advisor's targets; the default is one level up.
     """
-    plan_input = input_from_snapshot(snapshot, profile, questionnaire, answers, item_levels)
+    plan_input = input_from_snapshot(snapshot, profile, questionnaire, answers, item_levels, targets)
     return build_plan(content, plan_input, today=today, max_age_days=max_age_days)

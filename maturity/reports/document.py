@@ -18,7 +18,7 @@ from urllib.parse import quote
 from flask import render_template
 
 from maturity.assessments.models import Assessment
-from maturity.assessments.results import results_view
+from maturity.assessments.results import comparison, results_view
 from maturity.content import questionnaires
 from maturity.firms.labels import SECTOR_LABELS
 from maturity.i18n import use_language
@@ -72,8 +72,9 @@ def document_context(assessment: Assessment, lang: str) -> dict[str, Any]:
         "department": DEPARTMENTS.get(profile.get("department") or ""),
         "submitted_at": assessment.submitted_at,
         "version": view["version"],
-        # The advisor feature adds advisor, organisation and sign-off here (template block assessed_by).
-        "assessed_by": {"mode": assessment.mode},
+        # Who assessed, and the advisor's sign-off when the plan was signed (template block assessed_by).
+        "assessed_by": {"mode": assessment.mode, "signature": (plan or {}).get("signature")},
+        "followup": _followup(assessment, view, lang),
         "view": view,
         "plan": plan,
         "priorities": _priorities(view),
@@ -81,6 +82,14 @@ def document_context(assessment: Assessment, lang: str) -> dict[str, Any]:
         "glossary": assets.glossary(lang),
         "plan_data_version": (plan or {}).get("version", "-"),
     }
+
+
+def _followup(assessment: Assessment, view: dict[str, Any], lang: str) -> dict[str, Any] | None:
+    """A follow-up assessment's progress since the previous one: per dimension, with the actions done."""
+    previous = view.get("previous")
+    if previous is None:
+        return None
+    return comparison(previous, assessment, questionnaires(), lang) | {"previous": previous}
 
 
 def render_html(assessment: Assessment, lang: str) -> tuple[str, dict[str, Any]]:
@@ -92,8 +101,13 @@ def render_html(assessment: Assessment, lang: str) -> tuple[str, dict[str, Any]]
 
 def plan_version(assessment: Assessment, context: dict[str, Any]) -> str:
     """A hash of what the plan says: a changed plan (new programmes, new actions) gets a new file."""
+    followup = context.get("followup") or {}
     return _digest({"snapshot": assessment.result_snapshot, "profile": assessment.profile_snapshot,
-                    "firm": context["firm"], "plan": context["plan"], "gaps": [r.id for r in context["view"]["gaps"]]})
+                    "firm": context["firm"], "plan": context["plan"], "gaps": [r.id for r in context["view"]["gaps"]],
+                    # edits, sign-off and statuses are in "plan"; named again so a change can never be missed
+                    "edits": (context["plan"] or {}).get("edit_version"),
+                    "signature": context["assessed_by"].get("signature"),
+                    "followup": [(r["row"].id, r["delta"], [a["id"] for a in r["done"]]) for r in followup.get("rows", [])]})
 
 
 def build_document(assessment: Assessment, lang: str) -> PlanDocument:
