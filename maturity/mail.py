@@ -71,10 +71,26 @@ def send_mail(to: str, template: str, language: str, **context) -> EmailMessage:
         settings = {key: app.config.get(key) for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD")}
         threading.Thread(target=deliver, args=(settings, message), daemon=True, name="mail").start()
     else:
-        # Development without a mail server: the log is the outbox (the links are what you need).
-        log.info("e-mail %r to %s (MAIL_SERVER is not set, so it is only logged):\n%s",
-                 template, mask_address(to), body)
+        # Development without a mail server: the log is the outbox. Links carry tokens, which the log
+        # filter (maturity.logredact) masks, so the whole message is also kept in instance/mail/.
+        path = _keep_unsent(app, template, message)
+        log.info("e-mail %r to %s (MAIL_SERVER is not set, so it is only logged; with its links in %s):\n%s",
+                 template, mask_address(to), path, body)
     return message
+
+
+def _keep_unsent(app, template: str, message: EmailMessage) -> str:
+    """Write an unsent message to instance/mail/ (readable by its owner only); return the path."""
+    import os
+    import time
+
+    folder = os.path.join(app.instance_path, "mail")
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    path = os.path.join(folder, f"{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}-{template}.eml")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(bytes(message))
+    return path
 
 
 def deliver(settings: dict, message: EmailMessage) -> bool:

@@ -12,7 +12,7 @@ from maturity.account.export import build_export
 from maturity.account.forms import DeleteAccountForm, EmailChangeForm, PasswordChangeForm
 from maturity.auth import tokens
 from maturity.auth.forms import LANGUAGE_CHOICES, ButtonForm
-from maturity.auth.sessions import end_session, renew_session
+from maturity.auth.sessions import end_session, renew_session, require_fresh_login
 from maturity.i18n import _
 from maturity.timeutil import utcnow
 
@@ -37,6 +37,7 @@ def index():
 
 
 @bp.post("/password")
+@require_fresh_login("account.index")
 def change_password():
     form = PasswordChangeForm()
     if not form.validate_on_submit():
@@ -49,6 +50,7 @@ def change_password():
 
 
 @bp.post("/email")
+@require_fresh_login("account.index")
 def change_email():
     form = EmailChangeForm()
     if not form.validate_on_submit():

@@ -51,3 +51,16 @@ class StaffForm(FlaskForm):
     def validate_organization_id(self, field: Field) -> None:
         if self.role.data in ("advisor", "analyst") and not field.data:
             raise ValidationError(_("Advisors and analysts belong to an organisation: choose one."))
+
+
+class RoleForm(FlaskForm):
+    """Change one account's role (any role; advisors and analysts need the organisation they have)."""
+
+    role = SelectField(_l("Role"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        from maturity.auth.models import ROLES
+
+        labels = role_labels()
+        self.role.choices = [SelectChoice(role, labels[role]) for role in ROLES]

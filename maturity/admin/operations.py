@@ -40,3 +40,12 @@ def set_active(actor: User, user: User, active: bool) -> None:
     user.rotate_session_token()
     db.session.commit()
     log.info("admin %s %s user %s", actor.id, "enabled" if active else "disabled", user.id)
+
+
+def change_role(actor: User, user: User, role: str) -> None:
+    """Give `user` another role; their sessions end at once, so the new rights apply on their next log-in."""
+    old = user.role
+    user.role = role
+    user.rotate_session_token()
+    db.session.commit()
+    log.warning("admin %s changed the role of user %s from %s to %s; their sessions ended", actor.id, user.id, old, role)

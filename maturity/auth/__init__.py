@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
 
-from maturity.auth import views  # noqa: E402,F401  (routes register on import)
+from maturity.auth import mfa_views, views  # noqa: E402,F401  (routes register on import)

@@ -55,3 +55,18 @@ def create_user(email: str, role: str, org_name: str | None, language: str) -> N
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"created {role} account {user.id} for {user.email}" + (f" in {organization.name}" if organization else ""))
+
+
+@users.command("reset-mfa")
+@click.argument("email")
+def reset_mfa(email: str) -> None:
+    """Remove an account's second factor (a lost phone and lost recovery codes); its sessions end.
+    Staff in MFA_REQUIRED_ROLES set it up again at their next log-in."""
+    from maturity.auth import mfa
+    from maturity.auth.operations import find_user
+
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account uses {normalize_email(email)!r}")
+    mfa.disable(user, actor="the command line")
+    click.echo(f"second factor removed from account {user.id}; its sessions have ended")

@@ -3,7 +3,7 @@ built when a field is validated (`_`), in the request's language."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, Field, PasswordField, SelectField
+from wtforms import BooleanField, EmailField, Field, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
@@ -87,3 +87,31 @@ class NewPasswordForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A form that is only a button (confirm, log out, resend): its CSRF token is the point."""
+
+
+def code_field(label: object = None, recovery: bool = False) -> StringField:
+    """A one-time code: six digits from the app, or (recovery=True) a recovery code."""
+    render_kw = {"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off", "maxlength": 40}
+    if not recovery:
+        render_kw.update(inputmode="numeric", pattern="[0-9 ]*")
+    return StringField(label if label is not None else (_l("Recovery code") if recovery else _l("Six-digit code")),
+                       validators=[InputRequired()], render_kw=render_kw)
+
+
+class CodeForm(FlaskForm):
+    """One code from the authenticator app (log-in step 2, set-up, recovery codes, turning it off)."""
+
+    code = code_field()
+
+
+class RecoveryCodeForm(FlaskForm):
+    code = code_field(recovery=True)
+
+
+class ReauthForm(FlaskForm):
+    """Confirm who you are before a sensitive change; `code` is ignored without a second factor."""
+
+    password = current_password_field(_l("Your password"))
+    code = StringField(_l("Six-digit code or recovery code"),
+                       render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off",
+                                  "maxlength": 40})

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from maturity.extensions import db
@@ -41,8 +41,19 @@ class User(UserMixin, db.Model):
     # Ley 29733: when the owner accepted the privacy notice, and which version of it.
     privacy_consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     privacy_version: Mapped[str | None] = mapped_column(String(20))
+    # Second factor (maturity.auth.mfa): the TOTP secret, encrypted with a key derived from
+    # SECRET_KEY; set when enrolment is confirmed. `totp_last_step` is the 30-second time-step of
+    # the last accepted code: a code is only accepted for a later step, so none is used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     organization = relationship("Organization", lazy="joined")
+
+    @property
+    def has_mfa(self) -> bool:
+        """Whether a second factor (TOTP) is set up and confirmed."""
+        return self.totp_enabled_at is not None and self.totp_secret is not None
 
     def get_id(self) -> str:
         return self.session_token
@@ -63,3 +74,17 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the authenticator app; only its SHA-256 is stored (the
+    codes carry 80 random bits, so a plain digest cannot be brute-forced)."""
+
+    __tablename__ = "recovery_code"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash", name="uq_recovery_code_user_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -11,7 +11,7 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from maturity.auth import passwords, throttling, tokens
+from maturity.auth import events, passwords, throttling, tokens
 from maturity.auth.addresses import normalize_email
 from maturity.auth.models import User
 from maturity.extensions import db
@@ -92,13 +92,14 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user(email)
     ok = passwords.verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
-        log.info("log-in failed for %s", mask_address(normalize_email(email)))
+        events.auth_failure("password" if user is None or user.active else "disabled account",
+                            user.id if user is not None else None)
         return None
     if passwords.needs_rehash(user.password_hash or ""):
         user.password_hash = passwords.hash_password(password)
         db.session.commit()
         log.info("user %s: password hash upgraded to Argon2id", user.id)
-    log.info("user %s logged in", user.id)
+    log.info("user %s: password accepted%s", user.id, " (second step next)" if user.has_mfa else "; logged in")
     return user
 
 

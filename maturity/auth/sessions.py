@@ -20,6 +20,7 @@ from maturity.i18n import SESSION_KEY, _
 AUTH_AT = "_auth_at"
 SEEN_AT = "_seen_at"
 KEEP = "_keep"  # "remember me" was chosen on this device
+FRESH_AT = "_fresh_at"  # last time the person proved who they are (log-in or re-authentication)
 # Writing the cookie on every request is wasteful; the idle clock is precise to this many seconds.
 _SEEN_RESOLUTION = 30
 
@@ -46,7 +47,7 @@ def start_session(user: User, remember: bool = False) -> None:
     if not remember and _remember_cookie_name() in request.cookies:
         session["_remember"] = "clear"  # an older remember cookie on this device must not outlive this log-in
     now = _now()
-    session[AUTH_AT] = session[SEEN_AT] = now
+    session[AUTH_AT] = session[SEEN_AT] = session[FRESH_AT] = now
     session[KEEP] = bool(remember)
 
 
@@ -86,6 +87,42 @@ def _check_timeouts() -> Any:
     if now - seen_at >= _SEEN_RESOLUTION:
         session[SEEN_AT] = now
     return None
+
+
+def mark_fresh() -> None:
+    """The person just proved who they are again (password, and second factor when set up)."""
+    session[FRESH_AT] = _now()
+
+
+def is_fresh() -> bool:
+    """Whether this session proved who it is within FRESH_LOGIN_MINUTES.
+
+    A log-in on this device counts (Flask-Login's `_fresh`, which a session restored from the
+    remember cookie never has, dated by `_auth_at`), and so does a re-authentication.
+    """
+    window = current_app.config["FRESH_LOGIN_MINUTES"] * 60
+    times = [session.get(FRESH_AT)]
+    if session.get("_fresh") is True:
+        times.append(session.get(AUTH_AT))
+    latest = max((t for t in times if isinstance(t, int)), default=None)
+    return latest is not None and 0 <= _now() - latest <= window
+
+
+def require_fresh_login(back: str) -> Callable[[Callable], Callable]:
+    """Decorator for changes of e-mail, password or role: without a recent log-in nothing is done,
+    and the person is asked to confirm who they are and then sent back to the page `back`."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if current_user.is_authenticated and not is_fresh():
+                flash(_("For your security, please confirm it is you before making this change. Nothing was changed."), "info")
+                return redirect(url_for("auth.reauth", next=url_for(back)))
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 def require_confirmed(view: Callable) -> Callable:

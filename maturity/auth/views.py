@@ -72,6 +72,12 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = operations.authenticate(form.email.data, form.password.data)
+        if user is not None and user.has_mfa:
+            # Not logged in yet: the second step (a code from the app) comes first.
+            from maturity.auth.mfa_views import begin_second_step
+
+            begin_second_step(user, remember=form.remember.data)
+            return redirect(url_for("auth.mfa_verify", next=request.args.get("next")))
         if user is not None:
             start_session(user, remember=form.remember.data)
             return redirect(_next_url())

@@ -135,12 +135,16 @@
           show("error", TEXT.rejected + message);
         });
       }
-      throw new Error("server " + response.status);   // 5xx, 429: retry the same batch
-    }).catch(function () {
+      // 5xx, 429: retry the same batch (same Idempotency-Key), no sooner than Retry-After says.
+      var failure = new Error("server " + response.status);
+      var after = parseInt(response.headers.get("Retry-After"), 10);
+      if (after > 0) { failure.retryAfter = Math.min(after, 300) * 1000; }
+      throw failure;
+    }).catch(function (failure) {
       inflight = false;
       show("offline", TEXT.offline);
       var jitter = Math.random() * retryDelay * 0.3;
-      schedule(retryDelay + jitter);
+      schedule(Math.max(retryDelay, (failure && failure.retryAfter) || 0) + jitter);
       retryDelay = Math.min(retryDelay * 2, 60000);
     });
   }
