@@ -28,7 +28,7 @@ $(BIN)/.installed-base: setup.cfg pyproject.toml | check-prereqs
 $(BIN)/.installed-test: setup.cfg pyproject.toml | check-prereqs
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,postgres]"
+	$(BIN)/python -m pip install --quiet -e ".[test,postgres,redis]"
 	@touch $@ $(BIN)/.installed-base
 
 translations: $(BIN)/.installed-base
@@ -55,8 +55,16 @@ lint: $(BIN)/.installed-test
 	$(BIN)/ruff check maturity tests benchmarks scripts wsgi.py
 	$(BIN)/bandit -q -r maturity
 
-serve: translations db
-	$(BIN)/gunicorn --workers $${WEB_CONCURRENCY:-2} --threads $${GUNICORN_THREADS:-4} --bind $(HOST):$(PORT) wsgi:app
+# The PostgreSQL driver and the Redis queue: what serving against DATABASE_URL / REDIS_URL needs.
+$(BIN)/.installed-serve: setup.cfg pyproject.toml | check-prereqs
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[postgres,redis]"
+	@touch $@ $(BIN)/.installed-base
+
+# gunicorn (WEB_CONCURRENCY × GUNICORN_THREADS) plus queue workers when REDIS_URL is set: scripts/serve.sh.
+serve: $(BIN)/.installed-serve translations db
+	HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache

@@ -14,9 +14,10 @@ file lock, so every app process on the host sees the same state and a name has a
 job: submitting a name that is queued or running returns that job's id. A job whose supervising
 process died is reported failed ("lost") and can be submitted again.
 
-Seam: `init_app` chooses the backend. With REDIS_URL set, the production issue plugs a Redis
-queue in there (the same four methods: submit, status, find, forget; workers run `flask worker`);
-until then jobs run locally either way.
+`init_app` chooses the backend: this local one by default, or, with REDIS_URL set, the RQ queue
+in `maturity.jobs_rq` (the same four methods: submit, status, find, forget; its workers run
+`flask --app wsgi worker`, and it adds retries with backoff). The local backend does not retry:
+a failed job is reported once, and the user's next request submits it again.
 """
 from __future__ import annotations
 
@@ -296,15 +297,23 @@ class LocalJobs:
 # --- the app's backend -------------------------------------------------------------------------------
 
 def init_app(app: Flask) -> None:
-    """Choose the backend (the seam for the production queue)."""
+    """Choose the backend: the RQ queue when REDIS_URL is set, local processes otherwise."""
     if app.config.get("REDIS_URL"):
-        # The production issue plugs its Redis queue in here; until then jobs run locally.
-        log.info("REDIS_URL is set but no Redis job queue is installed yet: jobs run in local processes")
+        from maturity.jobs_rq import RedisJobs
+
+        app.extensions[EXTENSION_KEY] = RedisJobs.from_config(app.config)
+        return
     app.extensions[EXTENSION_KEY] = LocalJobs(Path(app.config["STORAGE_DIR"]) / "jobs", app.config["PDF_WORKERS"])
 
 
-def backend() -> LocalJobs:
+def backend() -> Any:
+    """The app's backend: a LocalJobs or a `maturity.jobs_rq.RedisJobs` (the same four methods)."""
     return current_app.extensions[EXTENSION_KEY]
+
+
+def preloaded() -> list[str]:
+    """The modules named with `preload()` (a queue worker imports them once before forking)."""
+    return list(_PRELOAD)
 
 
 def submit(name: str, fn_path: str, *args: Any, timeout: float) -> str:

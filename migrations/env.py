@@ -13,9 +13,10 @@ logger = logging.getLogger("alembic.env")
 target_db = current_app.extensions["migrate"].db
 config.set_main_option("sqlalchemy.url", target_db.engine.url.render_as_string(hide_password=False).replace("%", "%%"))
 
-# DDL takes ACCESS EXCLUSIVE on PostgreSQL: give up after 2 s instead of queueing all traffic
-# behind a long query (reliability_security.md §2.16).
-POSTGRES_LOCK_TIMEOUT = "2s"
+# DDL takes ACCESS EXCLUSIVE on PostgreSQL: give up after MIGRATION_LOCK_TIMEOUT (2 s by default,
+# checked by the config as a plain duration) instead of queueing all traffic behind a long query
+# (reliability_security.md §2.16). The whole migration is one transaction, so giving up changes nothing.
+POSTGRES_LOCK_TIMEOUT = current_app.config.get("MIGRATION_LOCK_TIMEOUT") or "2s"
 
 
 def run_migrations_offline():

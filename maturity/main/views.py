@@ -44,7 +44,7 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """Ready to serve: the database answers (and, later, the job queue)."""
+    """Ready to serve: the database answers, and the job queue's Redis when REDIS_URL is set."""
     checks = {}
     try:
         db.session.execute(text("SELECT 1"))
@@ -53,9 +53,21 @@ def readyz():
         current_app.logger.exception("readiness check: database")
         db.session.rollback()
         checks["database"] = "unavailable"
+    if current_app.config.get("REDIS_URL"):
+        checks["queue"] = _queue_check()
     ready = all(v == "ok" for v in checks.values())
     response = jsonify(status="ok" if ready else "unavailable", checks=checks)
     response.status_code = 200 if ready else 503
     if not ready:
         response.headers["Retry-After"] = "5"
     return response
+
+
+def _queue_check() -> str:
+    from maturity import jobs
+
+    try:
+        return "ok" if jobs.backend().ping() else "unavailable"
+    except Exception as exc:  # noqa: BLE001 - any failure to reach Redis means "not ready"
+        current_app.logger.error("readiness check: queue: %s", exc)
+        return "unavailable"
