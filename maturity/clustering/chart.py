@@ -40,8 +40,13 @@ def pca_map(z, labels, centroids_z, params) -> dict[str, Any]:
     }
 
 
-def map_svg(data: Mapping[str, Any], names: Sequence[str], title: str, sizes: Sequence[int] | None = None) -> str:
-    """SVG markup of `data` (from `pca_map`): one colour per group, centroids as crosses, a legend."""
+def map_svg(data: Mapping[str, Any], names: Sequence[str], title: str, sizes: Sequence[int] | None = None,
+            numbers: Sequence[int] | None = None) -> str:
+    """SVG markup of `data` (from `pca_map`): one colour per group, centroids as crosses, a legend.
+
+    `numbers` are the groups the legend lists (default 1…len(names)): a page that withholds some
+    groups passes the numbers of those it shows, which keep their colours."""
+    numbers = list(numbers) if numbers is not None else list(range(1, len(names) + 1))
     points, centres = data["points"], data["centroids"]
     xs = [p[0] for p in points] + [c[0] for c in centres] or [0.0]
     ys = [p[1] for p in points] + [c[1] for c in centres] or [0.0]
@@ -68,11 +73,12 @@ def map_svg(data: Mapping[str, Any], names: Sequence[str], title: str, sizes: Se
         parts.append(f'<path d="M{cx - 6} {cy}h12M{cx} {cy - 6}v12" stroke="#222" stroke-width="3"/>'
                      f'<path d="M{cx - 5} {cy}h10M{cx} {cy - 5}v10" stroke="{COLOURS[(g - 1) % len(COLOURS)]}" '
                      f'stroke-width="2"/>')
-    for i, name in enumerate(names):
+    for i, (number, name) in enumerate(zip(numbers, names, strict=True)):
         y = legend_top + PAD / 2 + i * LEGEND_LINE
         size = f" ({sizes[i]:,})" if sizes is not None else ""
-        parts.append(f'<rect x="{PAD}" y="{y - 9}" width="10" height="10" fill="{COLOURS[i % len(COLOURS)]}"/>'
+        parts.append(f'<rect x="{PAD}" y="{y - 9}" width="10" height="10" '
+                     f'fill="{COLOURS[(number - 1) % len(COLOURS)]}"/>'
                      f'<text x="{PAD + 16}" y="{y}" font-family="sans-serif" font-size="12">'
-                     f'{i + 1}. {escape(name)}{escape(size)}</text>')
+                     f'{number}. {escape(name)}{escape(size)}</text>')
     parts.append("</svg>")
     return "\n".join(parts)

@@ -1,7 +1,6 @@
 """`flask --app wsgi clusters fit --baseline ruta-digital | --sector ID | --all | --cohort ID`."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -16,7 +15,7 @@ clusters = AppGroup("clusters", help="Group firms into typologies (k-means) and 
 @click.option("--baseline", type=click.Choice(["ruta-digital"]), help="The imported national baseline.")
 @click.option("--sector", type=click.Choice(SECTORS), help="Firms whose latest submitted assessment is in SECTOR.")
 @click.option("--all", "all_firms", is_flag=True, help="Every firm with a submitted assessment.")
-@click.option("--cohort", type=int, help="A cohort (arrives with the agencies feature).")
+@click.option("--cohort", type=int, help="The firms a cohort's figures count (active consent only).")
 @click.option("--map", "map_path", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Also write the 2-D map of the groups as SVG to this file.")
 @click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True,
@@ -27,13 +26,11 @@ def fit(baseline: str | None, sector: str | None, all_firms: bool, cohort: int |
     chosen = [o for o in (baseline, sector, all_firms or None, cohort) if o is not None]
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of --baseline ruta-digital, --sector ID, --all, --cohort ID")
-    if cohort is not None:
-        click.echo("cohorts arrive with the agencies feature", err=True)
-        sys.exit(2)
     from maturity.clustering.chart import map_svg
     from maturity.clustering.operations import fit_scope
 
-    scope = f"baseline:{baseline}" if baseline else f"sector:{sector}" if sector else "all"
+    scope = (f"baseline:{baseline}" if baseline else f"sector:{sector}" if sector
+             else f"cohort:{cohort}" if cohort is not None else "all")
     try:
         fitted = fit_scope(scope)
     except LookupError as exc:

@@ -16,7 +16,9 @@ The recipe, and why (code_anchors.md §3.4):
   finds fewer distinct clusters than asked (sklearn's ConvergenceWarning, promoted to an error
   here) is skipped. The silhouette of every k is computed on one deterministic sample of at most
   `sample_size` rows (seeded RNG on the canonical order); a k whose sample holds one label only
-  has no silhouette. The best silhouette wins (ties: the smaller k).
+  has no silhouette. A k that leaves a group smaller than `min_group_size` is skipped too: a group
+  of fewer than five firms would describe those firms (the suppression rule of the cohort pages),
+  so such a grouping is never chosen, let alone shown. The best silhouette wins (ties: the smaller k).
 - Groups are renumbered 1…k by ascending mean centroid score in original units (ties broken by
   the centroids' values in dimension order), so the same data always gives the same numbering.
   Centroids are the members' mean profile (original units, after imputation).
@@ -46,7 +48,8 @@ MESSAGES = {
     TOO_FEW_FIRMS: "too few firms: {n} (at least {min_firms} are needed)",
     TOO_FEW_PROFILES: "too few distinct profiles: {n_distinct} (groups need at least 3)",
     NO_DATA: "no scores to group: every dimension is empty",
-    NO_STRUCTURE: "no grouping found: no k from {k_min} to {k_max} gave two or more groups in the sample",
+    NO_STRUCTURE: "no grouping found: no k from {k_min} to {k_max} gave two or more groups of at least "
+                  "{min_group_size} firms",
 }
 
 
@@ -64,6 +67,7 @@ class FitParams:
     minibatch_n_init: int = 5
     minibatch_batch_size: int = 4096
     map_points: int = 2000
+    min_group_size: int = 5
 
 
 @dataclass
@@ -215,6 +219,8 @@ def fit_typologies(matrix, dimensions: Sequence[str], params: FitParams | None =
             method, labels = _fit_labels(z, k, params)
             if labels is None:
                 skipped[str(k)] = "fewer distinct clusters than k"
+            elif np.bincount(labels).min() < params.min_group_size:
+                skipped[str(k)] = f"a group of fewer than {params.min_group_size} firms"
             else:
                 labelings[k] = labels
         scores = silhouettes(z[sample], {k: lab[sample] for k, lab in labelings.items()})

@@ -8,6 +8,8 @@ Scopes:
   names that sector, on the twelve dimensions (a dimension not scored — insufficient or not
   applicable — is missing and imputed with the column median).
 - `all`: the same for every firm.
+- `cohort:<id>`: the assessments a cohort's figures count (`cohorts.aggregates.eligible`: the
+  latest submitted one in the period of each firm with active consent), on the twelve dimensions.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import select
 
 from maturity.assessments.models import Assessment, DimensionScore
@@ -60,7 +63,24 @@ def assessment_matrix(sector: str | None = None) -> tuple[list[list[float]], lis
             latest[firm_id] = assessment_id
         elif firm_id in latest:  # a later assessment in another sector replaces the earlier one
             del latest[firm_id]
-    ids = sorted(latest.values())
+    return score_matrix(sorted(latest.values())), list(DIMENSIONS)
+
+
+def cohort_matrix(cohort_id: int) -> tuple[list[list[float]], list[str]]:
+    """The assessments cohort `cohort_id` counts (withdrawn consent: out): firms × 12 dimensions."""
+    from maturity.cohorts.aggregates import eligible
+    from maturity.cohorts.models import Cohort
+
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise LookupError(f"there is no cohort {cohort_id}")
+    chosen = eligible(cohort)
+    ids = sorted(db.session.scalars(select(chosen.c.assessment_id)))
+    return score_matrix(ids), list(DIMENSIONS)
+
+
+def score_matrix(ids: Sequence[int]) -> list[list[float]]:
+    """The scored dimensions of assessments `ids`, one row each (NaN where not scored)."""
     scores: dict[int, dict[str, float]] = {i: {} for i in ids}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
@@ -68,8 +88,7 @@ def assessment_matrix(sector: str | None = None) -> tuple[list[list[float]], lis
                 select(DimensionScore.assessment_id, DimensionScore.dimension, DimensionScore.score)
                 .where(DimensionScore.assessment_id.in_(chunk), DimensionScore.state == "scored")):
             scores[assessment_id][dim] = score
-    matrix = [[scores[i].get(d, math.nan) for d in DIMENSIONS] for i in ids]
-    return matrix, list(DIMENSIONS)
+    return [[scores[i].get(d, math.nan) for d in DIMENSIONS] for i in ids]
 
 
 def baseline_crosswalk(result: dict, matrix: Sequence[Sequence[float]]) -> dict:
@@ -107,8 +126,13 @@ def fit_scope(scope: str, params: FitParams | None = None, actor: str = "command
         matrix, dims = assessment_matrix()
     elif scope.startswith("sector:"):
         matrix, dims = assessment_matrix(scope.removeprefix("sector:"))
+    elif scope.startswith("cohort:") and scope.removeprefix("cohort:").isdigit():
+        matrix, dims = cohort_matrix(int(scope.removeprefix("cohort:")))
     else:
         raise ValueError(f"unknown scope {scope!r}")
+    if params is None:  # no group smaller than what the cohort pages may publish
+        params = FitParams(min_group_size=max(FitParams.min_group_size,
+                                              int(current_app.config.get("BENCHMARK_MIN_FIRMS", 0))))
     typologies = fit_typologies(matrix, dims, params)
     if not typologies.ok:
         log.info("%s fitted %s: %s (nothing stored)", actor, scope, typologies.message())

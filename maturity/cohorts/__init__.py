@@ -13,4 +13,4 @@ def init_policy() -> None:
     _init()
 
 
-from maturity.cohorts import api, enrolment, report, views  # noqa: E402,F401
+from maturity.cohorts import api, enrolment, report, typologies, views  # noqa: E402,F401

@@ -158,6 +158,10 @@ def seed_demo_cohort(scale: float | None = None, today: date | None = None) -> l
     if created or submitted:
         lines.append(f"demo cohort: {created} firms created, {submitted} assessments submitted, {total} enrolled "
                      f"({time.monotonic() - started:.1f} s)")
+        from maturity.clustering.operations import fit_scope
+
+        fitted = fit_scope(f"cohort:{cohort.id}", actor="demo")   # the analyst's typologies page has groups
+        lines.append(f"demo cohort typologies: {fitted.typologies.message()}")
     else:
         lines.append(f"demo cohort present: {COHORT_NAME} ({total} enrolled)")
     log.info("demo cohort seeded: %s firms created, %s assessments submitted", created, submitted)

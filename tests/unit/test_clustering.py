@@ -246,3 +246,14 @@ def test_any_matrix_gives_a_result_never_an_error(n, levels, seed):
         assert len({c["name"]["en"] for c in result["clusters"]}) == result["k"]
     else:
         assert fit.labels is None and fit.message()
+
+
+def test_no_grouping_keeps_a_group_smaller_than_the_publication_threshold():
+    """Three outliers would make a tidy third group; a group of three firms is never chosen."""
+    rows = [[80 + i % 4, 20 + i % 3] for i in range(20)] + [[20 + i % 4, 80 + i % 3] for i in range(20)]
+    rows += [[5.0, 5.0], [6.0, 5.0], [5.0, 6.0]]
+    free = fit_typologies(rows, ["T1", "M1"], FitParams(min_group_size=1))
+    guarded = fit_typologies(rows, ["T1", "M1"], FitParams())
+    assert min(c["size"] for c in free.result["clusters"]) == 3
+    assert min(c["size"] for c in guarded.result["clusters"]) >= 5
+    assert any("fewer than 5" in why for why in guarded.result["skipped"].values())
