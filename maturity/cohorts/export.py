@@ -6,10 +6,11 @@ Contents (tables; XLSX: one sheet each; CSV: one long table `table, row, column,
 - `indices`, `dimensions` (with P10/P25/median/P75/P90), `breakdowns` (sector, department,
   size) and `impact`: exactly what `suppression.publish*` lets the pages show; a withheld figure
   is empty in the CSV and "—" in the XLSX, with a note;
-- `firms`: one row per firm with results and active consent, under a pseudonym drawn afresh for
-  each export (F-xxxxxx), in random order, with its latest scores and no name, RUC, sector,
-  department, size or date (anonymised only: an identified export is not offered). The sheet is
-  left empty when fewer than the minimum number of firms have results.
+
+No table has a row per firm. An earlier version exported each firm's scores under a pseudonym
+drawn afresh per export; two exports taken before and after one firm joined then singled that
+firm out by difference, which breaks "no figure about fewer than five firms leaves the system".
+Everything exported is therefore an aggregate the pages may show.
 
 Formula injection (ASVS 5.0 1.2.10): text starting with = + - @, a tab or a carriage return gets a
 leading apostrophe in the CSV (every text cell quoted, RFC 4180) and is stored as text in the
@@ -19,17 +20,12 @@ from __future__ import annotations
 
 import csv
 import io
-import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
-from maturity.assessments.models import Assessment, DimensionScore
-from maturity.cohorts import aggregates, figures
+from maturity.cohorts import figures
 from maturity.cohorts.labels import VARIABLE_LABELS, category_label
 from maturity.cohorts.models import Cohort
-from maturity.extensions import db
 from maturity.i18n import _, use_language
 from maturity.questionnaires.export import FORMULA_PREFIXES
 from maturity.timeutil import utcnow
@@ -46,39 +42,9 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def firm_rows(cohort: Cohort, dimensions: tuple[str, ...], min_n: int) -> list[list[Any]]:
-    """Latest scores of each firm with results and active consent, pseudonymised and shuffled;
-    none at all below `min_n` firms."""
-    chosen = aggregates.eligible(cohort)
-    assessments = db.session.execute(
-        select(Assessment.id, Assessment.overall_score, Assessment.technology_score, Assessment.management_score)
-        .join(chosen, chosen.c.assessment_id == Assessment.id)).all()
-    if len(assessments) < min_n:
-        return []
-    scores: dict[int, dict[str, float | None]] = {a.id: {} for a in assessments}
-    for assessment_id, dimension, score in db.session.execute(
-            select(DimensionScore.assessment_id, DimensionScore.dimension, DimensionScore.score)
-            .join(chosen, chosen.c.assessment_id == DimensionScore.assessment_id)
-            .where(DimensionScore.state == "scored")):
-        scores[assessment_id][dimension] = score
-    rows = []
-    pseudonyms: set[str] = set()
-    for a in assessments:
-        name = "F-" + secrets.token_hex(3).upper()
-        while name in pseudonyms:
-            name = "F-" + secrets.token_hex(3).upper()
-        pseudonyms.add(name)
-        rows.append([name, a.overall_score, a.technology_score, a.management_score,
-                     *[scores[a.id].get(d) for d in dimensions]])
-    # Order carries no information: not the order of enrolment, of ids, nor of scores.
-    rows.sort(key=lambda row: row[0])
-    return rows
-
-
 def cohort_tables(cohort: Cohort) -> list[tuple[str, list[str], list[list[Any]]]]:
     """(name, header, rows) of every table of the export; withheld figures are None."""
     min_n = figures.min_firms()
-    dims = figures.dimension_ids()
     published = figures.benchmarks(cohort)
     impact = figures.impact(cohort)
     withheld = _("withheld: fewer than %(n)s firms, or it would reveal a withheld figure", n=min_n)
@@ -93,7 +59,7 @@ def cohort_tables(cohort: Cohort) -> list[tuple[str, list[str], list[list[Any]]]
         [_("Description"), cohort.description or ""],
         [_("Exported at (UTC)"), utcnow().strftime("%Y-%m-%d %H:%M")],
         [_("Smallest group shown"), min_n],
-        [_("Firms"), _("Pseudonyms are new in every export; no name, RUC or profile is included.")],
+        [_("Firms"), _("Only figures about %(n)s or more firms; no row describes a single firm.", n=min_n)],
     ]
     funnel = [[stage, count] for stage, count in figures.funnel(cohort).as_dict().items()]
     indices = [[name, fig["n"], fig["mean"], note(fig["mean"])] for name, fig in published["indices"].items()]
@@ -115,7 +81,6 @@ def cohort_tables(cohort: Cohort) -> list[tuple[str, list[str], list[list[Any]]]
         ("dimensions", ["dimension", "firms", "mean", "p10", "p25", "median", "p75", "p90", "note"], dimensions),
         ("breakdowns", ["variable", "category", "firms", "overall", "technology", "management", "note"], breakdowns),
         ("impact", ["figure", "firms", "mean_change", "ci95_low", "ci95_high", "share_up_band_pct", "note"], impact_rows),
-        ("firms", ["firm", "overall", "technology", "management", *dims], firm_rows(cohort, dims, min_n)),
     ]
 
 

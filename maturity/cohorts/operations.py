@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 # The version of the consent text the owner agrees to (templates/cohorts/_consent.html). Change it
 # whenever that text changes: each enrolment records the version it was given under.
-CONSENT_VERSION = "2026-01"
+CONSENT_VERSION = "2026-11"  # 2026-11: exports carry no per-firm rows (2026-01 allowed pseudonymised ones)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud and typed
 CODE_LENGTH = 8
 MAX_IMPORT_LINES = 5000
@@ -41,6 +41,20 @@ def create_cohort(user, name: str, programme: str | None, description: str | Non
     db.session.add(cohort)
     db.session.commit()
     log.info("user %s created cohort %s for organisation %s", user.id, cohort.id, cohort.organization_id)
+    return cohort
+
+
+def update_cohort(user, cohort: Cohort, name: str, programme: str | None, description: str | None,
+                  period_start: date, period_end: date) -> Cohort:
+    """Change what describes the cohort and its period (which assessments count); the enrolment
+    code and the members stay. The figures follow at once: the period is part of their key."""
+    before = (cohort.period_start, cohort.period_end)
+    cohort.name, cohort.programme, cohort.description = name, programme or None, description or None
+    cohort.period_start, cohort.period_end = period_start, period_end
+    db.session.commit()
+    log.info("user %s edited cohort %s%s", user.id, cohort.id,
+             f" (period {before[0]}..{before[1]} -> {period_start}..{period_end})"
+             if before != (period_start, period_end) else "")
     return cohort
 
 

@@ -17,7 +17,7 @@ from maturity.cohorts.export import export_cohort
 from maturity.cohorts.forms import CohortForm, ImportForm, TokenForm
 from maturity.cohorts.labels import category_label, dimension_title, import_outcome, view_options
 from maturity.cohorts.models import ApiToken, Cohort, CohortInvitation, CohortMember
-from maturity.cohorts.operations import create_cohort, import_rucs, issue_token, revoke_token
+from maturity.cohorts.operations import create_cohort, import_rucs, issue_token, revoke_token, update_cohort
 from maturity.extensions import db, limiter
 from maturity.firms.models import Firm
 from maturity.i18n import _, current_language
@@ -51,6 +51,18 @@ def new():
     return render_template("cohorts/new.html", form=form), 200 if not form.errors else 422
 
 
+@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+def edit(cohort_id: int):
+    cohort = _cohort(cohort_id)
+    form = CohortForm(obj=cohort)
+    if form.validate_on_submit():
+        update_cohort(current_user, cohort, form.name.data.strip(), (form.programme.data or "").strip(),
+                      (form.description.data or "").strip(), form.period_start.data, form.period_end.data)
+        flash(_("The cohort was saved."), "info")
+        return redirect(url_for(".show", cohort_id=cohort.id))
+    return render_template("cohorts/edit.html", form=form, cohort=cohort), 200 if not form.errors else 422
+
+
 @bp.get("/cohorts/<int:cohort_id>")
 def show(cohort_id: int):
     """The dashboard: funnel, indices, box plots of the dimensions, breakdowns; or one filtered view."""
@@ -65,7 +77,7 @@ def show(cohort_id: int):
     dimensions = [d | {"title": dimension_title(d["id"], lang)} for d in published["dimensions"]]
     return render_template("cohorts/show.html", cohort=cohort, funnel=figures.funnel(cohort), data=published,
                            dimensions=dimensions, chart=box_plot(published["dimensions"]), view=view,
-                           options=view_options(), category_label=category_label)
+                           options=view_options(), category_label=category_label, as_of=figures.figures_as_of())
 
 
 @bp.get("/cohorts/<int:cohort_id>/impact")
@@ -75,7 +87,7 @@ def impact(cohort_id: int):
     lang = current_language()
     for row in data["dimensions"]:
         row["title"] = dimension_title(row["id"], lang)
-    return render_template("cohorts/impact.html", cohort=cohort, data=data)
+    return render_template("cohorts/impact.html", cohort=cohort, data=data, as_of=figures.figures_as_of())
 
 
 @bp.get("/cohorts/<int:cohort_id>/members")
@@ -121,8 +133,8 @@ def import_invitations(cohort_id: int):
 @bp.post("/cohorts/<int:cohort_id>/export")
 @limiter.limit(lambda: current_app.config["COHORT_EXPORT_LIMIT"])
 def export(cohort_id: int):
-    """CSV or XLSX of the cohort: anonymised, formula-safe, aggregates suppressed (POST: each
-    export draws new pseudonyms, and CSRF protects it)."""
+    """CSV or XLSX of the cohort: aggregates only, suppressed as on the pages, formula-safe
+    (POST, with CSRF, rate-limited)."""
     cohort = _cohort(cohort_id)
     form = ButtonForm()
     fmt = request.form.get("format", "")

@@ -1,5 +1,5 @@
 """Cohort exports: formula injection neutralised (round trip through csv and openpyxl), numbers
-stay numbers, anonymised firm rows with fresh pseudonyms, suppression on the aggregate sheets."""
+stay numbers, no row per firm (so two exports cannot single one out), suppression on every sheet."""
 from __future__ import annotations
 
 import csv
@@ -72,7 +72,7 @@ def _is_number(cell: str) -> bool:
 def test_xlsx_stores_text_as_text_and_numbers_as_numbers(app_ctx, analyst_client, org):
     cohort = hostile_cohort(org)
     workbook = load_workbook(io.BytesIO(export(analyst_client, cohort, "xlsx")))
-    assert {"cohort", "funnel", "indices", "dimensions", "breakdowns", "impact", "firms"} <= set(workbook.sheetnames)
+    assert set(workbook.sheetnames) == {"cohort", "funnel", "indices", "dimensions", "breakdowns", "impact"}
     values = []
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
@@ -109,20 +109,30 @@ def test_every_formula_prefix_is_neutralised_and_numbers_stay_numbers(fmt):
     assert all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers)
 
 
-def test_firm_rows_are_pseudonymised_afresh_in_every_export(app_ctx, analyst_client, org):
+def _cells(book) -> dict[tuple[str, int, int], object]:
+    return {(sheet.title, r, c): cell.value for sheet in book.worksheets
+            for r, row in enumerate(sheet.iter_rows(), start=1) for c, cell in enumerate(row, start=1)
+            if not (sheet.title == "cohort" and r == 7)}       # the export time
+
+
+def test_no_export_has_a_row_per_firm_and_one_joining_firm_cannot_be_singled_out(app_ctx, analyst_client, org):
+    """Two exports around one firm joining: every cell that changed is an aggregate over five or
+    more firms, never that firm's own scores (there is no per-firm table to compare)."""
     cohort = make_cohort(org)
-    firms = enrolled_firms(cohort, [10.0, 20.0, 30.0, 40.0, 50.0], ruc=None)
+    firms = enrolled_firms(cohort, [10.0, 20.0, 30.0, 40.0, 50.0, 60.0], ruc=None)
     for firm in firms:
         firm.name = f"Nombre real {firm.id}"
     db.session.commit()
-    books = [load_workbook(io.BytesIO(export(analyst_client, cohort, "xlsx"))) for _ in range(2)]
-    names = [{row[0].value for row in book["firms"].iter_rows(min_row=2)} for book in books]
-    assert all(len(n) == 5 and all(p.startswith("F-") for p in n) for n in names)
-    assert names[0].isdisjoint(names[1])
-    header = [c.value for c in books[0]["firms"][1]]
-    assert header[:4] == ["firm", "overall", "technology", "management"]
-    assert not {"sector", "department", "size", "ruc", "name"} & set(header)
-    text = "".join(str(c.value) for book in books for s in book.worksheets for r in s.iter_rows() for c in r)
+    before = load_workbook(io.BytesIO(export(analyst_client, cohort, "xlsx")))
+    assert "firms" not in before.sheetnames
+    late = make_firm(name="Nombre real tardío")
+    enrol(cohort, late)
+    add_result(late, 97.3, dims={"T1": 11.1})
+    after = load_workbook(io.BytesIO(export(analyst_client, cohort, "xlsx")))
+    changed = {k: v for k, v in _cells(after).items() if _cells(before).get(k) != v}
+    assert changed, "the new firm should move the aggregates"
+    assert 97.3 not in changed.values() and 11.1 not in changed.values()
+    text = "".join(str(c.value) for book in (before, after) for s in book.worksheets for r in s.iter_rows() for c in r)
     assert "Nombre real" not in text
 
 
@@ -140,11 +150,10 @@ def test_aggregate_sheets_are_suppressed_like_the_pages(app_ctx, analyst_client,
     assert indices["overall"] == 48.6
 
 
-def test_fewer_than_five_firms_export_no_firm_rows_and_no_figures(app_ctx, analyst_client, org):
+def test_fewer_than_five_firms_export_no_figures(app_ctx, analyst_client, org):
     cohort = make_cohort(org)
     enrolled_firms(cohort, [10.0, 90.0, 30.0, 70.0])
     book = load_workbook(io.BytesIO(export(analyst_client, cohort, "xlsx")))
-    assert book["firms"].max_row == 1                               # the header only
     indices = {row[0].value: row[2].value for row in book["indices"].iter_rows(min_row=2)}
     assert indices == {"overall": "—", "technology": "—", "management": "—"}
     dims = [row[2].value for row in book["dimensions"].iter_rows(min_row=2)]

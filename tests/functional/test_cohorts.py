@@ -183,7 +183,7 @@ def test_impact_mean_change_interval_and_share_up_a_band(app_ctx, analyst_client
     assert f"{mean - half:.1f} to {mean + half:.1f}" in html
     # 30+i → 30+i+change crosses 40 (basico → intermedio) when i + change ≥ 10: 1+10, 3+8, 4+12.
     assert figure(html, "overall-up") == "50.0 %"
-    assert "not recorded yet" in html                      # actions completed: the seam
+    assert figure(html, "actions") == "0"                   # no plan action marked done yet
 
 
 def test_impact_of_fewer_than_five_firms_is_withheld(app_ctx, analyst_client, cohort):
@@ -399,3 +399,53 @@ def test_the_demo_cohort_is_real_submissions_with_consent_and_idempotent(app_ctx
     assert again == [f"demo cohort present: {COHORT_NAME} ({len(members)} enrolled)"]
     assert db.session.scalar(select(func.count()).select_from(Assessment).where(Assessment.status == "submitted")) \
         == len(submitted)
+
+
+# --- editing a cohort -------------------------------------------------------------------------
+
+def _edit_form(token: str, **fields) -> dict:
+    return {"csrf_token": token, "name": "Cohorte editada", "programme": "Kit Digital", "description": "",
+            "period_start": "2026-01-01", "period_end": "2026-12-31"} | fields
+
+
+def test_an_analyst_edits_the_cohort_and_its_period_moves_the_figures_at_once(app_ctx, analyst_client, cohort):
+    enrolled_firms(cohort, [40.0, 50.0, 60.0, 70.0, 80.0])
+    with analyst_client.application.test_request_context():
+        from maturity.cohorts import figures
+
+        assert figures.benchmarks(cohort)["firms"] == 5
+    token = csrf(analyst_client, f"/agency/cohorts/{cohort.id}/edit")
+    page = analyst_client.get(f"/agency/cohorts/{cohort.id}/edit?lang=es").get_data(as_text=True)
+    assert cohort.name in page                                   # the form starts from what is stored
+    response = analyst_client.post(f"/agency/cohorts/{cohort.id}/edit",
+                                   data=_edit_form(token, period_start="2026-07-01"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert cohort.name == "Cohorte editada" and cohort.programme == "Kit Digital"
+    assert cohort.period_start.isoformat() == "2026-07-01"
+    # The results were submitted on 1 June: outside the new period, so no longer counted.
+    html = analyst_client.get(f"/agency/cohorts/{cohort.id}?lang=en").get_data(as_text=True)
+    assert 'data-state="updating"' not in html
+    with analyst_client.application.test_request_context():
+        assert figures.benchmarks(cohort)["firms"] is None      # none left: withheld, like any group under 5
+
+
+@pytest.mark.parametrize("fields", [{"period_end": "2025-12-31"}, {"name": ""}, {"name": "x" * 201},
+                                    {"period_start": "not a date"}])
+def test_a_bad_edit_is_refused_in_the_users_language_and_changes_nothing(app_ctx, analyst_client, cohort, fields):
+    before = (cohort.name, cohort.period_start, cohort.period_end)
+    token = csrf(analyst_client, f"/agency/cohorts/{cohort.id}/edit")
+    response = analyst_client.post(f"/agency/cohorts/{cohort.id}/edit?lang=es", data=_edit_form(token, **fields))
+    assert response.status_code == 422
+    assert "Revise las respuestas marcadas" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (cohort.name, cohort.period_start, cohort.period_end) == before
+
+
+def test_another_organisations_analyst_cannot_edit(app_ctx, client, cohort, create_user, create_organization):
+    outsider = create_user(role="analyst", organization_id=create_organization(kind="agency").id)
+    login(client, outsider)
+    token = csrf(client, "/account")
+    assert client.post(f"/agency/cohorts/{cohort.id}/edit", data=_edit_form(token)).status_code == 404
+    db.session.expire_all()
+    assert cohort.name != "Cohorte editada"
