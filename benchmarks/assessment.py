@@ -22,7 +22,7 @@ from pathlib import Path
 
 from benchmarks.http_load import measure
 from benchmarks.report import Figure
-from benchmarks.server import ROOT, gunicorn
+from benchmarks.server import ROOT, gunicorn, worker_rss_mb
 
 PASSWORD = "bench-password-long-enough-2026"
 USERS = 50
@@ -68,18 +68,36 @@ LUA = """
 local users = %(users)s
 local items = %(items)s
 local counter = 0
+local threads = {}
+acked = 0
+-- Each wrk thread is its own Lua state with the same default random seed: without the thread's
+-- number in the key, two threads would send the same Idempotency-Key, and the second save would
+-- be (correctly) a replay.
+setup = function(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads)
+end
+init = function(args)
+  math.randomseed(os.time() * 100 + (tid or 0))
+end
 request = function()
   counter = counter + 1
   local u = users[math.random(#users)]
   local item = items[math.random(#items)]
   local option = item[2][math.random(#item[2])]
-  local key = string.format("%%d-%%d-%%d", math.random(1e9), counter, os.time())
+  local key = string.format("t%%d-%%d-%%d-%%d", tid or 0, math.random(1e9), counter, os.time())
   local body = '{"base_version": 1000000000, "answers": {"' .. item[1] .. '": {"option": "' .. option .. '"}}}'
   return wrk.format("POST", u.url, {["Content-Type"] = "application/json", ["Cookie"] = u.cookie,
                     ["X-CSRFToken"] = u.csrf, ["Idempotency-Key"] = key}, body)
 end
+response = function(status, headers, body)
+  if status == 200 then acked = acked + 1 end
+end
 %(delay)s
 done = function(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + (thread:get("acked") or 0) end
+  io.write(string.format("ACKED %%d\\n", total))
   io.write(string.format("LATENCY p50=%%.3f p95=%%.3f p99=%%.3f\\n", latency:percentile(50) / 1000,
            latency:percentile(95) / 1000, latency:percentile(99) / 1000))
 end
@@ -178,5 +196,11 @@ def run(seconds: int) -> list[Figure]:
                 figures.append(Figure(f"autosave saturation, 20 clients back to back, {name}", rps, None, "saves/s",
                                       goal="(capacity; no goal)", higher_is_better=True,
                                       note=f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms"))
+                if name == "SQLite":
+                    # After pages, results (plan, baseline, cohort position) and autosaves: warm workers.
+                    sizes = worker_rss_mb(base.pid)
+                    figures.append(Figure("web worker memory after warm-up (largest of the gunicorn workers)",
+                                          max(sizes), None, "MB", goal="≤ 250 MB",
+                                          note="resident set of each worker: " + ", ".join(f"{m:.0f} MB" for m in sizes)))
     return figures
 

@@ -18,6 +18,25 @@ ROOT = Path(__file__).resolve().parent.parent
 GUNICORN_SETTINGS = ["--workers", "2", "--threads", "4", "--worker-class", "gthread", "--log-level", "warning"]
 
 
+class Server(str):
+    """The base URL of a running gunicorn (a str), with its master's pid."""
+
+    pid: int
+
+
+def worker_rss_mb(master_pid: int) -> list[float]:
+    """Resident memory of each worker process of the gunicorn master `master_pid` (Linux /proc)."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(master_pid) and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return sizes
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -25,11 +44,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(app: str, env: dict[str, str] | None = None, ready_path: str = "/") -> Iterator[str]:
+def gunicorn(app: str, env: dict[str, str] | None = None, ready_path: str = "/") -> Iterator[Server]:
     port = free_port()
     cmd = [sys.executable, "-m", "gunicorn", *GUNICORN_SETTINGS, "--bind", f"127.0.0.1:{port}", app]
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})})
-    base = f"http://127.0.0.1:{port}"
+    base = Server(f"http://127.0.0.1:{port}")
+    base.pid = proc.pid
     try:
         _wait(base + ready_path, proc)
         yield base

@@ -32,6 +32,11 @@ def reset_write_intent(token) -> None:
     _write_intent.reset(token)
 
 
+def write_intent() -> bool:
+    """Whether SQLite transactions begin IMMEDIATE (holding the write lock from their first read)."""
+    return _write_intent.get()
+
+
 def configure_engine(engine: Engine) -> None:
     """Attach the per-dialect listeners to an engine once."""
     if engine.dialect.name == "sqlite":

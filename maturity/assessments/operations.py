@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from maturity.assessments.models import Answer, Assessment, DimensionScore, SaveReceipt
+from maturity.database import write_intent
 from maturity.extensions import db
 from maturity.questionnaires.model import DK, NA, Questionnaire
 from maturity.questionnaires.visibility import walk
@@ -148,7 +149,10 @@ def save_answers(assessment: Assessment, user, questionnaire: Questionnaire, key
     if problems:
         db.session.rollback()
         return SaveOutcome(version=assessment.version, problems=problems)
-    current = {a.item_id: a for a in assessment.answers}
+    # Only the answers this batch touches (not the whole collection: a save stays cheap however
+    # many items are answered).
+    current = {a.item_id: a for a in db.session.scalars(
+        select(Answer).where(Answer.assessment_id == assessment.id, Answer.item_id.in_(list(batch))))}
     conflicts = [_conflict(current[item_id]) for item_id, entry in batch.items()
                  if item_id in current and current[item_id].version > base_version
                  and _differs(current[item_id], entry)]
@@ -161,8 +165,8 @@ def save_answers(assessment: Assessment, user, questionnaire: Questionnaire, key
     for item_id, entry in batch.items():
         answer = current.get(item_id)
         if answer is None:
-            answer = Answer(item_id=item_id)
-            assessment.answers.append(answer)
+            answer = Answer(assessment_id=assessment.id, item_id=item_id)
+            db.session.add(answer)
         if entry["has_option"]:  # a batch may carry only a note or evidence: the answer stays
             answer.option = entry["option"]
             answer.level = None if entry["option"] is None else _level(questionnaire.item(item_id), entry["option"])
@@ -195,7 +199,14 @@ def save_answers(assessment: Assessment, user, questionnaire: Questionnaire, key
 
 
 def _lock(assessment: Assessment) -> None:
-    """Serialise writers: a row lock on PostgreSQL (SQLite already holds BEGIN IMMEDIATE's lock)."""
+    """Serialise writers, then read the assessment as it is now.
+
+    PostgreSQL: a row lock, and a refresh (the row may have changed since this request read it).
+    SQLite: a write request's transaction began with BEGIN IMMEDIATE, before it read anything, so
+    it already holds the database's write lock and what it read is current: nothing to do.
+    """
+    if db.session.get_bind().dialect.name != "postgresql" and db.session().in_transaction() and write_intent():
+        return
     stmt = select(Assessment.id).where(Assessment.id == assessment.id)
     if db.session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()

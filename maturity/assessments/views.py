@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from maturity.api.body import BodyError, read_json_object
 from maturity.api.messages import problem_message
-from maturity.assessments import bp
+from maturity.assessments import bp, fragments
 from maturity.assessments.access import assessment_for_member
 from maturity.assessments.models import Assessment
 from maturity.assessments.operations import answers_of, missing_items, save_answers, submit_assessment
@@ -79,7 +79,7 @@ def _render_page(assessment: Assessment, page: str, errors: dict | None = None, 
         pages=progress(questionnaire, given, profile, walked), model=questionnaire.model,
         idempotency_key=uuid.uuid4().hex, errors=errors or {}, conflicts=conflicts or [],
         guided=assessment.mode == "guided" or current_user.role == "advisor",
-        profile_page=PROFILE_PAGE), status
+        profile_page=PROFILE_PAGE, choices=fragments.choices, chosen_options=fragments.chosen_options), status
 
 
 @bp.get("/<int:assessment_id>/d/<page>")

@@ -1,0 +1,105 @@
+"""Load figures on demand (not in CI, not in `make bench`): many owners answering at once.
+
+    .venv/bin/python -m benchmarks.load [--owners 300] [--seconds 600] [--think-ms 6000]
+
+Part 1 — owners with think time: each of `--owners` simulated owners (one wrk connection each,
+logged in through the real form) sends one autosave batch, then waits a random 50–150 % of
+`--think-ms`, for `--seconds`, against gunicorn (2 workers × 4 threads) on SQLite. Part 2 —
+saturation: 64 owners back to back for a minute. After each part the database is read: every
+acknowledged save must have its receipt, and the assessments' versions must have grown by exactly
+the number of receipts (nothing lost, nothing applied twice).
+Goals (security and reliability issue): 0 errors, 0 lost answers, autosave p95 ≤ 150 ms and
+p99 ≤ 500 ms with think time; saturation ≥ 250 saves/s with p99 ≤ 1 s.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks.assessment import LUA, PASSWORD, SEED, _login
+from benchmarks.server import ROOT, gunicorn
+
+
+def _seed(env: dict[str, str], owners: int) -> list[dict]:
+    result = subprocess.run([sys.executable, "-c", SEED, PASSWORD, str(owners)], cwd=ROOT, env={**os.environ, **env},
+                            capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise SystemExit("seeding failed:\n" + result.stderr[-3000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _counts(db: Path) -> tuple[int, int]:
+    """(save receipts, sum of assessment versions) — the protocol's two ledgers."""
+    with sqlite3.connect(db) as conn:
+        receipts = conn.execute("SELECT count(*) FROM save_receipt").fetchone()[0]
+        versions = conn.execute("SELECT coalesce(sum(version), 0) FROM assessment").fetchone()[0]
+    return receipts, versions
+
+
+def _run(base: str, users: list[dict], connections: int, seconds: int, think_ms: int, tmp: Path) -> dict:
+    entries = []
+    for u in users[:connections]:
+        cookie, csrf = _login(base, u["email"])
+        entries.append("{url=%s, cookie=%s, csrf=%s}" % (json.dumps(f"/assessments/{u['assessment']}/answers"),
+                                                          json.dumps(cookie), json.dumps(csrf)))
+    items = users[0]["items"]
+    lua_items = "{" + ",".join("{%s, {%s}}" % (json.dumps(i), ",".join(json.dumps(o) for o in opts))
+                               for i, opts in items if opts) + "}"
+    delay = (f"delay = function() return math.random({think_ms // 2}, {think_ms * 3 // 2}) end" if think_ms else "")
+    script = tmp / f"load-{connections}.lua"
+    script.write_text(LUA % {"users": "{" + ",".join(entries) + "}", "items": lua_items, "delay": delay})
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script),
+                          base + "/"], capture_output=True, text=True, check=True).stdout
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    non2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
+    socket = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    p50, p95, p99 = (float(x) for x in re.search(r"LATENCY p50=([\d.]+) p95=([\d.]+) p99=([\d.]+)", out).groups())
+    acknowledged = int(re.search(r"ACKED (\d+)", out).group(1))   # counted by the script, 200s only
+    return {"requests": total, "acknowledged": acknowledged, "non_2xx": non2xx, "socket_errors": socket,
+            "saves_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50_ms": p50, "p95_ms": p95, "p99_ms": p99}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--owners", type=int, default=300)
+    parser.add_argument("--seconds", type=int, default=600)
+    parser.add_argument("--think-ms", type=int, default=6000)
+    parser.add_argument("--saturation-seconds", type=int, default=60)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        db = tmp / "load.db"
+        env = {"MATURITY_ENV": "development", "SECRET_KEY": "load-" + "x" * 40, "INSTANCE_PATH": str(tmp),
+               "STORAGE_DIR": str(tmp / "storage"), "DATABASE_URL": f"sqlite:///{db}",
+               "LOGIN_IP_LIMIT": "100000 per minute"}
+        users = _seed(env, args.owners)
+        with gunicorn("wsgi:app", env=env, ready_path="/healthz") as base:
+            before = _counts(db)
+            think = _run(base, users, args.owners, args.seconds, args.think_ms, tmp)
+            middle = _counts(db)
+            saturation = _run(base, users, min(64, args.owners), args.saturation_seconds, 0, tmp)
+            after = _counts(db)
+    for name, result, (r0, v0), (r1, v1) in (("think time", think, before, middle),
+                                             ("saturation", saturation, middle, after)):
+        receipts, versions = r1 - r0, v1 - v0
+        lost = max(0, result["acknowledged"] - receipts)
+        print(f"{name}: {result['requests']:,} saves, {result['saves_per_s']:.0f}/s, p50 {result['p50_ms']:.1f} ms, "
+              f"p95 {result['p95_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, non-2xx {result['non_2xx']}, "
+              f"socket errors {result['socket_errors']}; receipts {receipts:,}, version increments {versions:,}, "
+              f"acknowledged but missing {lost}")
+        if lost or receipts != versions:
+            raise SystemExit(f"{name}: the ledgers disagree — an acknowledged save is missing or was applied twice")
+    print(f"goals: think time p95 ≤ 150 ms, p99 ≤ 500 ms, 0 errors; saturation ≥ 250 saves/s with p99 ≤ 1000 ms "
+          f"({os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    main()
