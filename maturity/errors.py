@@ -5,7 +5,8 @@ import logging
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from maturity.extensions import db
@@ -51,9 +52,32 @@ def render_error(status: int, detail: str | None = None, retry_after: int | None
     return response
 
 
+DB_RETRY_AFTER = 5  # seconds: what a client (the autosave queue) waits before sending again
+
+
+def _unavailable():
+    """503 + Retry-After, in the user's language, rendered without touching the database."""
+    from flask import g
+    from flask_login import AnonymousUserMixin
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection may be gone as well: then there is nothing to roll back
+        log.debug("rollback after a database failure failed too", exc_info=True)
+    if "_login_user" not in g:
+        # The page's header asks who is logged in; with the database away nobody can be looked up.
+        g._login_user = AnonymousUserMixin()
+    return render_error(ServiceUnavailable.code, retry_after=DB_RETRY_AFTER)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
+        if error.code == 429:
+            from flask_login import current_user
+
+            from maturity.auth.events import throttled
+            throttled(current_user.id if current_user.is_authenticated else None)
         if isinstance(error, CSRFError):
             return render_error(400, _("The form expired or was sent from another page. Nothing was changed: reload the page and try again."))
         return render_error(error.code or 500)
@@ -62,8 +86,42 @@ def init_app(app: Flask) -> None:
     def _database_unavailable(error: OperationalError):
         # A database that is down or locked is a temporary condition: say so, and let the client retry.
         log.error("database unavailable: %s", error.orig)
-        db.session.rollback()
-        return render_error(ServiceUnavailable.code, retry_after=5)
+        return _unavailable()
+
+    @app.errorhandler(DBAPIError)
+    def _database_error(error: DBAPIError):
+        # A dropped connection (server restarted, network cut) is as temporary as a stopped server;
+        # any other driver error is a bug, answered like one.
+        if error.connection_invalidated or isinstance(error, InterfaceError):
+            log.error("database connection lost: %s", error.orig)
+            return _unavailable()
+        return _unexpected(error)
+
+    @app.errorhandler(OverflowError)
+    def _overflow(error: OverflowError):
+        # SQLite's driver refuses an integer beyond 64 bits with a bare OverflowError (PostgreSQL's
+        # raises DataError): the same refused value. Any other overflow is a bug.
+        if "SQLite INTEGER" in str(error):
+            return _unstorable_value(error)
+        return _unexpected(error)
+
+    @app.errorhandler(DataError)
+    def _unstorable_value(error: DataError | OverflowError):
+        # A value the database refuses (a NUL byte in PostgreSQL text, an integer out of range)
+        # that slipped past validation: the client's input, not a server fault. Nothing is kept.
+        log.warning("database refused a value on %s %s: %s", request.method, request.path,
+                    type(getattr(error, "orig", error)).__name__)
+        try:
+            db.session.rollback()
+        except Exception:
+            log.debug("rollback after a refused value failed", exc_info=True)
+        return render_error(400, _("Part of what was sent cannot be stored (an invalid character or a number "
+                                   "out of range). Nothing was changed."))
+
+    @app.errorhandler(PoolTimeout)
+    def _pool_exhausted(error: PoolTimeout):
+        log.error("database pool exhausted: %s", error)
+        return _unavailable()
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -5,7 +5,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect
+from werkzeug.routing import IntegerConverter, RequestRedirect
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -36,3 +36,12 @@ def safe_next(target: str | None, fallback: str) -> str:
     except HTTPException:
         return fallback
     return target
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` within the database's integer range: a larger id matches no route, so it answers
+    404 like any missing object instead of overflowing the database driver (a 500)."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None,
+                 max: int | None = 2**31 - 1, signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)

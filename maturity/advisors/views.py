@@ -1,6 +1,7 @@
 """Advisor pages: client firms, owner invitations, guided assessments, field-work import, dashboard."""
 from __future__ import annotations
 
+import hmac
 import io
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -8,20 +9,24 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from maturity.advisors import bp
+from maturity.advisors.dashboard import firm_rows
 from maturity.advisors.fieldwork import FieldworkRejected, answers_from_rows, read_table
+from maturity.advisors.followup import SORTS, sort_key
 from maturity.advisors.forms import ClientFirmForm, ImportForm
 from maturity.advisors.messages import fieldwork_message
 from maturity.advisors.operations import invite_owner, register_client_firm, request_access
 from maturity.assessments.models import Assessment
 from maturity.assessments.operations import save_answers, start_assessment
 from maturity.auth.addresses import is_valid_email, normalize_email
-from maturity.content import questionnaire_for_sector
+from maturity.content import questionnaire_for_sector, questionnaires
 from maturity.extensions import db
 from maturity.firms.access import firm_for_member, reachable
 from maturity.firms.forms import sales_band_choices
 from maturity.firms.models import Firm
+from maturity.firms.ruc import RucError, normalise_ruc
 from maturity.i18n import _, current_language
 from maturity.mail import send_mail
+from maturity.planning.dates import today
 from maturity.questionnaires.export import to_csv, to_xlsx
 
 
@@ -31,20 +36,23 @@ def _firm(firm_id: int) -> Firm:
 
 @bp.get("/")
 def dashboard():
-    """The advisor's firms with their last assessment; search by name or RUC."""
-    query = (request.args.get("q") or "").strip()[:100]
+    """The advisor's firms with their last assessment, band, plan status, action progress and
+    overdue follow-ups (`maturity.advisors.followup`); search by name or RUC; overdue first on request."""
+    # NUL is no character of a name or RUC, and PostgreSQL refuses it in a query (a 500).
+    query = (request.args.get("q") or "").replace("\x00", "").strip()[:100]
+    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "name"
     stmt = select(Firm).where(reachable(current_user)).order_by(Firm.name)
     if query:
         like = f"%{query.lower()}%"
         stmt = stmt.where(or_(func.lower(Firm.name).like(like), Firm.ruc.like(f"%{query}%")))
     firms = db.session.scalars(stmt.limit(500)).all()
-    latest = {}
-    if firms:
-        rows = db.session.scalars(select(Assessment).where(Assessment.firm_id.in_([f.id for f in firms]))
-                                  .order_by(Assessment.created_at)).all()
-        for assessment in rows:
-            latest[assessment.firm_id] = assessment
-    return render_template("advisors/dashboard.html", firms=firms, latest=latest, query=query)
+    rows = firm_rows([f.id for f in firms], today(), int(current_app.config["FOLLOW_UP_DAYS"]))
+    firms = sorted(firms, key=lambda f: sort_key(sort, f.name, rows[f.id].follow_up))
+    model = questionnaires().model
+    bands = {b.id: b.label.get(current_language()) for b in model.bands}
+    return render_template("advisors/dashboard.html", firms=firms, rows=rows, query=query, sort=sort, bands=bands,
+                           overdue=sum(1 for r in rows.values() if r.follow_up and r.follow_up.overdue),
+                           follow_up_days=current_app.config["FOLLOW_UP_DAYS"])
 
 
 @bp.route("/firms/new", methods=["GET", "POST"])
@@ -66,7 +74,15 @@ def new_firm():
 
 @bp.post("/firms/<int:existing_id>/request-access")
 def request_firm_access(existing_id: int):
-    firm = db.session.get(Firm, existing_id) or abort(404)
+    """Ask the owner of a registered firm for access. The form carries the RUC the advisor typed:
+    a firm is only found by its RUC, so walking ids finds nothing (404 like a missing firm)."""
+    firm = db.session.get(Firm, existing_id)
+    try:
+        ruc = normalise_ruc(request.form.get("ruc", ""))
+    except RucError:
+        ruc = None
+    if firm is None or not firm.ruc or not ruc or not hmac.compare_digest(firm.ruc, ruc):
+        abort(404)
     request_access(current_user, firm)
     flash(_("We asked the owner of %(firm)s to let you work with the business. You will see it here once they accept.",
             firm=firm.name), "info")

@@ -1,6 +1,8 @@
 """The firm profile form (contracts.md fields), in plain words."""
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -28,6 +30,17 @@ def sales_band_choices(uit_soles: int) -> list[SelectChoice]:
     ])
 
 
+class WholeNumberField(IntegerField):
+    """An integer field that takes only plain digits (at most nine): WTForms' IntegerField accepts
+    any int(), and NumberRange then fails on a 400-digit number with an OverflowError (a 500)."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and not re.fullmatch(r"\s*[0-9]{1,9}\s*", valuelist[0] or ""):
+            self.data = None
+            raise ValueError(_("Enter a whole number, such as 3."))
+        super().process_formdata(valuelist)
+
+
 class FirmForm(FlaskForm):
     name = StringField(_l("Name of your business"), validators=[DataRequired(), Length(max=200)],
                        render_kw={"autocomplete": "organization"})
@@ -37,13 +50,13 @@ class FirmForm(FlaskForm):
                         validators=[DataRequired(_l("Choose what your business does (or write its CIIU code)."))])
     department = SelectField(_l("Department where it operates"), validators=[InputRequired()],
                              choices=_choices(DEPARTMENTS.items()), default="15")
-    employees = IntegerField(_l("How many people work in it, counting you?"), default=1,
-                             validators=[InputRequired(), NumberRange(min=1, max=100000)],
-                             render_kw={"inputmode": "numeric"})
+    employees = WholeNumberField(_l("How many people work in it, counting you?"), default=1,
+                                 validators=[InputRequired(), NumberRange(min=1, max=100000)],
+                                 render_kw={"inputmode": "numeric"})
     annual_sales_band = RadioField(_l("How much does it sell in a year?"), validators=[InputRequired()])
-    years_operating = IntegerField(_l("For how many years has it been operating?"), default=0,
-                                   validators=[InputRequired(), NumberRange(min=0, max=200)],
-                                   render_kw={"inputmode": "numeric"})
+    years_operating = WholeNumberField(_l("For how many years has it been operating?"), default=0,
+                                       validators=[InputRequired(), NumberRange(min=0, max=200)],
+                                       render_kw={"inputmode": "numeric"})
     has_ruc = RadioField(_l("Does it have a RUC (tax ID)?"), choices=_choices([("yes", _l("Yes")), ("no", _l("No"))]),
                          validators=[InputRequired()])
     ruc = StringField(_l("RUC number (11 digits, optional)"), validators=[Optional(), Length(max=40)],

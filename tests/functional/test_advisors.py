@@ -89,8 +89,12 @@ def test_a_registered_ruc_is_offered_for_an_access_request_never_duplicated(app,
                                                                "csrf_token": token})
     assert response.status_code == 409 and "already registered" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Firm)) == 1
-    client.post(f"/advisor/firms/{firm.id}/request-access", data={"csrf_token": token})
-    client.post(f"/advisor/firms/{firm.id}/request-access", data={"csrf_token": token})
+    # Walking ids finds nothing: without the firm's RUC (or with another one) the firm is "missing".
+    for data in ({}, {"ruc": "20100070970"}, {"ruc": "not a ruc"}):
+        assert client.post(f"/advisor/firms/{firm.id}/request-access", data={"csrf_token": token, **data}).status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(AccessRequest)) == 0
+    client.post(f"/advisor/firms/{firm.id}/request-access", data={"csrf_token": token, "ruc": "20131312955"})
+    client.post(f"/advisor/firms/{firm.id}/request-access", data={"csrf_token": token, "ruc": "20-131312955"})
     access = db.session.scalars(select(AccessRequest)).one()  # asked twice, recorded once
     assert client.get(f"/firms/{firm.id}").status_code == 404  # not before the owner says yes
 

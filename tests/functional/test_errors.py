@@ -37,3 +37,32 @@ def test_method_not_allowed_is_explained(client):
     response = client.put("/healthz?lang=en")
     assert response.status_code == 405
     assert "cannot be used that way" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("lang", "text"), [("es", "No se cambió nada"), ("en", "Nothing was changed")])
+def test_a_value_the_database_refuses_is_a_400_that_keeps_nothing(make_app, monkeypatch, lang, text):
+    """A value past validation that the database cannot store (here: an integer beyond its range,
+    which both SQLite and PostgreSQL refuse) is the client's input: 400, rolled back, never a 500."""
+    from sqlalchemy import func, select
+
+    from maturity import policy
+    from maturity.extensions import db
+    from maturity.organizations.models import Organization
+
+    app = make_app()
+
+    def store_huge():
+        db.session.add(Organization(name="Tanto", kind="agency"))
+        db.session.flush()
+        db.session.execute(select(Organization).where(Organization.id == 10**30))
+        db.session.commit()
+        return "stored"
+
+    app.add_url_rule("/huge", "huge", store_huge, methods=["POST"])
+    monkeypatch.setitem(policy.POLICY, "huge", policy.ANYONE)
+    app.config["WTF_CSRF_ENABLED"] = False
+    response = app.test_client().post(f"/huge?lang={lang}")
+    assert response.status_code == 400
+    assert text in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Organization)) == 0
