@@ -14,6 +14,9 @@ SUITES = {"pages": pages.run, "scoring": scoring.run, "assessment": assessment.r
 SUITES["clusters"] = clusters_bench.run
 SUITES["pdf"] = pdf_plan.run
 SUITES["cohorts"] = cohorts_bench.run
+from benchmarks import storage as storage_bench  # noqa: E402 - one suite per line, added by its issue
+
+SUITES["storage"] = storage_bench.run
 
 
 def main() -> None:

@@ -28,6 +28,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder="templates",
     )
     app.config.update(settings)
+    from maturity.urls import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route: ids beyond the database's range are 404
     for step in (
         _configure_logging,
         _init_database,
@@ -45,10 +48,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _configure_logging(app: Flask) -> None:
+    # JSON lines (LOG_FORMAT=json) and the request id: before the text set-up below, which then finds
+    # the JSON handler in place; the request hooks registered here run first and finish last.
+    from maturity.ops import logs
+
+    logs.configure(app)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Alembic announces every plugin it loads at INFO; keep start-up logs about this app.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # Every log line passes the privacy filter: natural-person RUCs masked, secrets and tokens removed.
+    from maturity import logredact
+
+    logredact.install()
 
 
 def _init_database(app: Flask) -> None:
@@ -117,6 +129,9 @@ def _init_auth(app: Flask) -> None:
 
     mail.init_app(app)
     sessions.init_app(app)  # before the policy: a timed-out session is ended before the table is read
+    from maturity.auth import mfa
+
+    mfa.init_app(app)  # after the timeouts, before the policy: staff who must set up a second factor do that first
     policy.init_app(app)
 
 
@@ -169,6 +184,9 @@ def _register_blueprints(app: Flask) -> None:
     from maturity import reports
 
     reports.init_app(app)
+    from maturity import planning
+
+    planning.init_app(app)
 
 
 def _register_commands(app: Flask) -> None:

@@ -156,3 +156,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(baseline)
     app.cli.add_command(clusters)
+    from maturity.ops import commands as ops
+
+    app.cli.add_command(ops.worker)
+    app.cli.add_command(ops.backup)
+    app.cli.add_command(ops.restore)

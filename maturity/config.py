@@ -6,6 +6,7 @@ reads every variable once, and fails fast with a `ConfigError` that says what to
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -74,12 +75,28 @@ class Config:
 
     PROXY_HOPS = 0
     MFA_REQUIRED_ROLES: tuple[str, ...] = ()
+    # Second factor and fresh log-in (maturity.auth.mfa): wrong codes per account (from any address)
+    # before a cool-down; changing a password, an e-mail address or a role needs a log-in (password
+    # and second factor) this recent, else the person confirms who they are again first.
+    MFA_ACCOUNT_LIMIT = "5 per 15 minutes"
+    FRESH_LOGIN_MINUTES = 10
     CHROMIUM_PATH = "/usr/bin/chromium"
 
     # The PDF plan renders in a process of its own, killed past PDF_RENDER_TIMEOUT seconds; at most
     # PDF_WORKERS renders run at once per app process (WeasyPrint is CPU-bound: one per core, 2 at most).
     PDF_RENDER_TIMEOUT = 60
     PDF_WORKERS = min(2, os.cpu_count() or 1)
+    # With REDIS_URL, jobs go to an RQ queue (`flask --app wsgi worker`): a failed or timed-out job
+    # runs again up to JOB_RETRIES times, after JOB_RETRY_INTERVALS seconds (one per retry).
+    JOB_QUEUE = "madurez"
+    JOB_RETRIES = 2
+    JOB_RETRY_INTERVALS: tuple[int, ...] = (10, 60)
+    # Logs: one JSON object per line ("json", the production default) or readable lines ("text").
+    LOG_FORMAT = "text"
+    # Migrations on PostgreSQL give up when a lock is not granted within this (never queue traffic).
+    MIGRATION_LOCK_TIMEOUT = "2s"
+    # If Redis (the shared rate-limit store) is unreachable, limits are counted per process meanwhile.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     # Cohorts: no figure from fewer firms than this is published (small-group suppression; 5 or more).
     BENCHMARK_MIN_FIRMS = 5
@@ -87,11 +104,15 @@ class Config:
     COHORT_EXPORT_LIMIT = "30 per hour"  # cohort exports per client address
     COHORT_IMPORT_LIMIT = "30 per hour"  # CSV imports of RUCs per client address
     COHORT_CACHE_SECONDS = 300  # cohort aggregates kept per process (keyed by the cohort's data version); 0: off
+    COHORT_STALE_AFTER_MS = 250  # a cohort whose figures take longer is refreshed in the background (stale served)
     DEMO_COHORT_SCALE = 1.0  # share of the demo's 300 synthetic cohort firms `flask demo` builds
 
     # A programme whose facts were verified longer ago than this is shown as possibly out of date
     # (Peruvian programmes change every year); `flask questionnaires check` warns about it.
     PROGRAMME_MAX_AGE_DAYS = 400
+    # The advisor dashboard marks a firm "follow-up overdue" when its latest submitted assessment is
+    # older than this and no newer one was started.
+    FOLLOW_UP_DAYS = 180
 
     # Ley 30056 bands are in UIT; the UIT in soles is set every year by decree (DS 301-2025-EF: 2026).
     UIT_SOLES = 5500
@@ -115,6 +136,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     MFA_REQUIRED_ROLES = ("admin", "analyst", "advisor")
+    LOG_FORMAT = "json"
 
 
 _CLASSES = {"development": DevelopmentConfig, "production": ProductionConfig, "testing": TestingConfig}
@@ -142,15 +164,23 @@ def load_config(overrides: dict[str, Any] | None = None, environ: dict[str, str]
     cfg["MAIL_PORT"] = _int(env, "MAIL_PORT", 587)
     cfg["PROXY_HOPS"] = _int(env, "PROXY_HOPS", 0)
     cfg["PROGRAMME_MAX_AGE_DAYS"] = _int(env, "PROGRAMME_MAX_AGE_DAYS", cfg["PROGRAMME_MAX_AGE_DAYS"])
+    cfg["FOLLOW_UP_DAYS"] = _int(env, "FOLLOW_UP_DAYS", cfg["FOLLOW_UP_DAYS"])
     cfg["PDF_RENDER_TIMEOUT"] = _int(env, "PDF_RENDER_TIMEOUT", cfg["PDF_RENDER_TIMEOUT"])
     cfg["PDF_WORKERS"] = _int(env, "PDF_WORKERS", cfg["PDF_WORKERS"])
     for key in ("SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS"):
         cfg[key] = _int(env, key, cfg[key])
+    cfg["FRESH_LOGIN_MINUTES"] = _int(env, "FRESH_LOGIN_MINUTES", cfg["FRESH_LOGIN_MINUTES"])
+    cfg["MFA_ACCOUNT_LIMIT"] = env.get("MFA_ACCOUNT_LIMIT") or cfg["MFA_ACCOUNT_LIMIT"]
     for key in ("LOGIN_IP_LIMIT", "LOGIN_ACCOUNT_LIMIT", "AUTH_MAIL_IP_LIMIT", "MAIL_ADDRESS_LIMIT"):
         cfg[key] = env.get(key) or cfg[key]
     if "MFA_REQUIRED_ROLES" in env:
         cfg["MFA_REQUIRED_ROLES"] = tuple(r.strip() for r in env["MFA_REQUIRED_ROLES"].split(",") if r.strip())
 
+    cfg["JOB_RETRIES"] = _int(env, "JOB_RETRIES", cfg["JOB_RETRIES"])
+    if env.get("JOB_RETRY_INTERVALS"):
+        cfg["JOB_RETRY_INTERVALS"] = _int_list(env["JOB_RETRY_INTERVALS"], "JOB_RETRY_INTERVALS")
+    for key in ("JOB_QUEUE", "LOG_FORMAT", "MIGRATION_LOCK_TIMEOUT"):
+        cfg[key] = env.get(key) or cfg[key]
     cfg.update(overrides)
     cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(cfg["SQLALCHEMY_DATABASE_URI"])
     cfg["RATELIMIT_STORAGE_URI"] = cfg.get("RATELIMIT_STORAGE_URI") or cfg["REDIS_URL"] or "memory://"
@@ -171,6 +201,16 @@ def _int(env: dict[str, str] | os._Environ[str], key: str, default: int) -> int:
     if value < 0:
         raise ConfigError(f"{key} must be 0 or more, got {value}.")
     return value
+
+
+def _int_list(raw: str, key: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(part) for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise ConfigError(f"{key} must be whole numbers of seconds separated by commas, got {raw!r}.") from None
+    if not values or min(values) < 0:
+        raise ConfigError(f"{key} must be whole numbers of seconds (0 or more) separated by commas, got {raw!r}.")
+    return values
 
 
 def _normalise_db_url(url: str) -> str:
@@ -194,6 +234,13 @@ def _check(cfg: dict[str, Any]) -> None:
     for key in ("SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS"):
         if cfg[key] < 1:
             raise ConfigError(f"{key} must be at least 1, got {cfg[key]}.")
+    if cfg["FRESH_LOGIN_MINUTES"] < 1:
+        raise ConfigError(f"FRESH_LOGIN_MINUTES must be at least 1, got {cfg['FRESH_LOGIN_MINUTES']}.")
+    try:
+        parse_many(cfg["MFA_ACCOUNT_LIMIT"])
+    except ValueError:
+        raise ConfigError("MFA_ACCOUNT_LIMIT must be a rate such as '5 per 15 minutes', "
+                          f"got {cfg['MFA_ACCOUNT_LIMIT']!r}.") from None
     for key in ("LOGIN_IP_LIMIT", "LOGIN_ACCOUNT_LIMIT", "AUTH_MAIL_IP_LIMIT", "MAIL_ADDRESS_LIMIT"):
         try:
             parse_many(cfg[key])
@@ -205,6 +252,13 @@ def _check(cfg: dict[str, Any]) -> None:
         raise ConfigError(f"PDF_WORKERS must be at least 1, got {cfg['PDF_WORKERS']}.")
     if not isinstance(cfg["BENCHMARK_MIN_FIRMS"], int) or cfg["BENCHMARK_MIN_FIRMS"] < 5:
         raise ConfigError(f"BENCHMARK_MIN_FIRMS must be a whole number of 5 or more, got {cfg['BENCHMARK_MIN_FIRMS']!r}.")
+    if cfg["LOG_FORMAT"] not in ("json", "text"):
+        raise ConfigError(f"LOG_FORMAT must be 'json' or 'text', got {cfg['LOG_FORMAT']!r}.")
+    if not re.fullmatch(r"\d{1,6}(ms|s|min)?", str(cfg["MIGRATION_LOCK_TIMEOUT"])):
+        raise ConfigError(f"MIGRATION_LOCK_TIMEOUT must be a duration such as '2s' or '500ms', "
+                          f"got {cfg['MIGRATION_LOCK_TIMEOUT']!r}.")
+    if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", str(cfg["JOB_QUEUE"])):
+        raise ConfigError(f"JOB_QUEUE must be a short name (letters, digits, . _ : -), got {cfg['JOB_QUEUE']!r}.")
     unknown_roles = set(cfg["MFA_REQUIRED_ROLES"]) - {"owner", "advisor", "analyst", "admin"}
     if unknown_roles:
         raise ConfigError(f"MFA_REQUIRED_ROLES names unknown roles: {', '.join(sorted(unknown_roles))}.")

@@ -61,6 +61,11 @@ POLICY: dict[str, Rule] = {
     "auth.reset_request": ANYONE,
     "auth.reset_password": ANYONE,
     "auth.accept_invitation": ANYONE,
+    "auth.mfa_verify": ANYONE,  # log-in step 2: the pending log-in in the session is the credential
+    "auth.mfa_setup": LOGGED_IN,
+    "auth.mfa_recovery_codes": LOGGED_IN,
+    "auth.mfa_disable": LOGGED_IN,
+    "auth.reauth": LOGGED_IN,
     # the account page: the logged-in user's own account only
     "account.index": LOGGED_IN,
     "account.change_password": LOGGED_IN,
@@ -75,6 +80,7 @@ POLICY: dict[str, Rule] = {
     "admin.new_user": roles("admin"),
     "admin.disable_user": roles("admin"),
     "admin.enable_user": roles("admin"),
+    "admin.change_role": roles("admin"),
     # firms and the owner's assessments: members of the firm only (404 for anyone else)
     "firms.new": LOGGED_IN,
     "firms.show": Rule(obj="firm_member"),
@@ -101,6 +107,17 @@ POLICY: dict[str, Rule] = {
     "advisors.field_sheet": roles("advisor", obj="firm_member"),
     "advisors.import_sheet": roles("advisor", obj="firm_member"),
     "reports.plan_pdf": Rule(obj="assessment_member"),
+    # plan editing and sign-off: advisors who reach the firm; action status: any member (maturity/planning)
+    "planning.edit": roles("advisor", obj="assessment_member"),
+    "planning.targets": roles("advisor", obj="assessment_member"),
+    "planning.action": roles("advisor", obj="assessment_member"),
+    "planning.add_library": roles("advisor", obj="assessment_member"),
+    "planning.add_custom": roles("advisor", obj="assessment_member"),
+    "planning.programme": roles("advisor", obj="assessment_member"),
+    "planning.add_programme": roles("advisor", obj="assessment_member"),
+    "planning.summary": roles("advisor", obj="assessment_member"),
+    "planning.sign": roles("advisor", obj="assessment_member"),
+    "planning.status": Rule(obj="assessment_member"),
     # public API: reads no cookie, changes nothing
     "api.index": ANYONE,
     "api.openapi": ANYONE,
@@ -112,11 +129,14 @@ POLICY: dict[str, Rule] = {
     "cohorts.index": roles("analyst", "admin"),
     "cohorts.new": roles("analyst", "admin"),
     "cohorts.show": roles("analyst", "admin", obj="cohort_staff"),
+    "cohorts.edit": roles("analyst", "admin", obj="cohort_staff"),
     "cohorts.impact": roles("analyst", "admin", obj="cohort_staff"),
     "cohorts.members": roles("analyst", "admin", obj="cohort_staff"),
     "cohorts.import_invitations": roles("analyst", "admin", obj="cohort_staff"),
     "cohorts.export": roles("analyst", "admin", obj="cohort_staff"),
     "cohorts.report": roles("analyst", "admin", obj="cohort_staff"),
+    "cohorts.typologies": roles("analyst", "admin", obj="cohort_staff"),
+    "cohorts.fit_typologies": roles("analyst", "admin", obj="cohort_staff"),
     "cohorts.tokens": roles("analyst", "admin"),
     "cohorts.issue": roles("analyst", "admin"),
     "cohorts.revoke": roles("analyst", "admin", obj="token_holder"),
@@ -160,8 +180,12 @@ def enforce() -> None:
 
         return login_manager.unauthorized()
     if rule.roles and current_user.role not in rule.roles:
+        from maturity.auth.events import access_denied
+        access_denied(403, current_user.id, "role " + current_user.role)
         abort(403)  # the route is public knowledge (open source); the objects behind it are not
     if rule.obj is not None and not OBJECT_RULES[rule.obj](current_user, request.view_args or {}):
+        from maturity.auth.events import access_denied
+        access_denied(404, current_user.id, "object rule " + rule.obj)
         abort(404)
     return None
 

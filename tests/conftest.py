@@ -216,3 +216,52 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if {"app", "make_app"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory) -> Iterator[str]:
+    """A throwaway redis-server on a free loopback port (Debian's redis-server; `.ci/run` installs it).
+    Without it the Redis tests are skipped with the reason, except under CI=true, where they fail."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    exe = shutil.which("redis-server")
+    if exe is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("redis-server is required under CI=true (apt-get install redis-server)")
+        pytest.skip("redis-server not found (apt-get install redis-server): Redis queue tests skipped")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    workdir = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen([exe, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+                             "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    from redis import Redis
+
+    url = f"redis://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            Redis.from_url(url, socket_connect_timeout=0.5).ping()
+            break
+        except Exception:  # noqa: BLE001 - not up yet
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"redis-server did not start on port {port}")
+            time.sleep(0.05)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_url(redis_server) -> str:
+    """The test's Redis, emptied: database 0 of the session's redis-server."""
+    from redis import Redis
+
+    client = Redis.from_url(redis_server)
+    client.flushall()
+    client.close()
+    return redis_server + "/0"
