@@ -1,6 +1,6 @@
 """Load figures on demand (not in CI, not in `make bench`): many owners answering at once.
 
-    .venv/bin/python -m benchmarks.load [--owners 300] [--seconds 600] [--think-ms 6000]
+    .venv/bin/python -m benchmarks.load [--owners 300] [--seconds 600] [--think-ms 12000]
 
 Part 1 — owners with think time: each of `--owners` simulated owners (one wrk connection each,
 logged in through the real form) sends one autosave batch, then waits a random 50–150 % of
@@ -21,6 +21,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from benchmarks.assessment import LUA, PASSWORD, SEED, _login
@@ -36,10 +37,17 @@ def _seed(env: dict[str, str], owners: int) -> list[dict]:
 
 
 def _counts(db: Path) -> tuple[int, int]:
-    """(save receipts, sum of assessment versions) — the protocol's two ledgers."""
-    with sqlite3.connect(db) as conn:
+    """(save receipts, sum of assessment versions) — the protocol's two ledgers, read in one
+    transaction (one snapshot), after the requests still in flight when wrk stopped have ended."""
+    time.sleep(3)
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
         receipts = conn.execute("SELECT count(*) FROM save_receipt").fetchone()[0]
         versions = conn.execute("SELECT coalesce(sum(version), 0) FROM assessment").fetchone()[0]
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
     return receipts, versions
 
 
@@ -71,7 +79,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--owners", type=int, default=300)
     parser.add_argument("--seconds", type=int, default=600)
-    parser.add_argument("--think-ms", type=int, default=6000)
+    parser.add_argument("--think-ms", type=int, default=12000)   # one answer about every 12 s
     parser.add_argument("--saturation-seconds", type=int, default=60)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmpdir:

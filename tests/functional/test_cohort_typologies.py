@@ -168,3 +168,27 @@ def test_a_refused_post_fits_nothing(app, cohort_world, create_user, create_orga
     assert response.status_code == 404
     assert jobs.find(job_name(f"cohort:{cohort.id}")) is None
     assert db.session.scalar(select(func.count()).select_from(ClusterFit)) == 0
+
+
+def test_the_fit_runs_on_the_redis_queue_too(make_app, redis_url, create_user, create_organization):
+    """With REDIS_URL set, the same POST queues the fit on RQ and a worker stores it."""
+    app = make_app(REDIS_URL=redis_url, RATELIMIT_STORAGE_URI=redis_url, JOB_RETRIES=0)
+    with app.app_context():
+        org = create_organization(kind="agency")
+        analyst = create_user(role="analyst", organization_id=org.id)
+        cohort = make_cohort(org)
+        for i in range(32):
+            firm = make_firm()
+            enrol(cohort, firm)
+            dims = _profile(80, 20, i % 5) if i < 16 else _profile(25, 75, i % 4)
+            add_result(firm, sum(dims.values()) / 12, dims=dims)
+        client = app.test_client()
+        login(client, analyst)
+        token = csrf(client, f"/agency/cohorts/{cohort.id}/typologies")
+        assert client.post(f"/agency/cohorts/{cohort.id}/typologies", data={"csrf_token": token}).status_code == 303
+        name = job_name(f"cohort:{cohort.id}")
+        assert jobs.find(name).state == jobs.QUEUED
+        jobs.backend().work(burst=True, logging_level="WARNING")
+        assert jobs.find(name).state == jobs.DONE
+        db.session.commit()   # end the test's read transaction: the worker wrote from another process
+        assert latest_fit(f"cohort:{cohort.id}").result["k"] == 2
