@@ -44,9 +44,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(app: str, env: dict[str, str] | None = None, ready_path: str = "/") -> Iterator[Server]:
+def gunicorn(app: str, env: dict[str, str] | None = None, ready_path: str = "/",
+             extra: tuple[str, ...] = ()) -> Iterator[Server]:
     port = free_port()
-    cmd = [sys.executable, "-m", "gunicorn", *GUNICORN_SETTINGS, "--bind", f"127.0.0.1:{port}", app]
+    cmd = [sys.executable, "-m", "gunicorn", *GUNICORN_SETTINGS, *extra, "--bind", f"127.0.0.1:{port}", app]
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})})
     base = Server(f"http://127.0.0.1:{port}")
     base.pid = proc.pid
