@@ -117,8 +117,8 @@ def _login(base: str, email: str) -> tuple[str, str]:
     return cookie, re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1) if "csrf_token" in html else token
 
 
-def _seed(env: dict[str, str]) -> list[dict]:
-    result = subprocess.run([sys.executable, "-c", SEED, PASSWORD, str(USERS)], cwd=ROOT, env={**os.environ, **env},
+def _seed(env: dict[str, str], owners: int = USERS) -> list[dict]:
+    result = subprocess.run([sys.executable, "-c", SEED, PASSWORD, str(owners)], cwd=ROOT, env={**os.environ, **env},
                             capture_output=True, text=True, check=False)
     if result.returncode:
         raise RuntimeError("seeding the benchmark database failed:\n" + result.stderr[-3000:])

@@ -19,21 +19,12 @@ import os
 import re
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.assessment import LUA, PASSWORD, SEED, _login
-from benchmarks.server import ROOT, gunicorn
-
-
-def _seed(env: dict[str, str], owners: int) -> list[dict]:
-    result = subprocess.run([sys.executable, "-c", SEED, PASSWORD, str(owners)], cwd=ROOT, env={**os.environ, **env},
-                            capture_output=True, text=True, check=False)
-    if result.returncode:
-        raise SystemExit("seeding failed:\n" + result.stderr[-3000:])
-    return json.loads(result.stdout.strip().splitlines()[-1])
+from benchmarks.assessment import LUA, _login, _seed
+from benchmarks.server import gunicorn
 
 
 def _counts(db: Path) -> tuple[int, int]:

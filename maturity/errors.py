@@ -55,15 +55,19 @@ def render_error(status: int, detail: str | None = None, retry_after: int | None
 DB_RETRY_AFTER = 5  # seconds: what a client (the autosave queue) waits before sending again
 
 
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # the connection may be gone as well: then there is nothing to roll back
+        log.debug("rollback after a database failure failed too", exc_info=True)
+
+
 def _unavailable():
     """503 + Retry-After, in the user's language, rendered without touching the database."""
     from flask import g
     from flask_login import AnonymousUserMixin
 
-    try:
-        db.session.rollback()
-    except Exception:  # the connection may be gone as well: then there is nothing to roll back
-        log.debug("rollback after a database failure failed too", exc_info=True)
+    _rollback_quietly()
     if "_login_user" not in g:
         # The page's header asks who is logged in; with the database away nobody can be looked up.
         g._login_user = AnonymousUserMixin()
@@ -111,10 +115,7 @@ def init_app(app: Flask) -> None:
         # that slipped past validation: the client's input, not a server fault. Nothing is kept.
         log.warning("database refused a value on %s %s: %s", request.method, request.path,
                     type(getattr(error, "orig", error)).__name__)
-        try:
-            db.session.rollback()
-        except Exception:
-            log.debug("rollback after a refused value failed", exc_info=True)
+        _rollback_quietly()
         return render_error(400, _("Part of what was sent cannot be stored (an invalid character or a number "
                                    "out of range). Nothing was changed."))
 

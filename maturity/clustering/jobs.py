@@ -1,10 +1,11 @@
 """Fits off the request path: the web page asks, a job process (or the queue's worker) fits.
 
 `submit_fit(scope)` hands the fit to the jobs interface under the name `fit:<scope>` (one live fit
-per scope). The job builds its own app from the web app's non-secret settings — environment,
-instance and storage folders, and the database address when it carries no password — and reads
-the rest (secrets, a password-bearing `DATABASE_URL`) from its own environment, so no secret
-travels in a job's arguments (a Redis queue would keep them).
+per scope). On the queue's worker the job runs in that worker's app. In the local pool it builds
+its own app from the web app's non-secret settings — environment, instance and storage folders,
+and the database address when it carries no password — and reads the rest (secrets, a
+password-bearing `DATABASE_URL`) from its own environment, so no secret travels in a job's
+arguments (a Redis queue would keep them).
 """
 from __future__ import annotations
 
@@ -39,9 +40,13 @@ def submit_fit(scope: str, actor: str) -> str:
 
 def fit_in_worker(scope: str, actor: str, settings: dict[str, Any]) -> None:
     """The job: fit `scope` and store the fit, in an app of the job's own."""
+    from flask import has_app_context
+
     from maturity import create_app
     from maturity.clustering.operations import fit_scope
 
-    app = create_app(settings)
-    with app.app_context():
+    if has_app_context():   # the queue's worker (`flask worker`) already runs inside the app
+        fit_scope(scope, actor=actor)
+        return
+    with create_app(settings).app_context():   # a process of the local pool starts bare
         fit_scope(scope, actor=actor)
