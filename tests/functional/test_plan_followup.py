@@ -13,6 +13,7 @@ from test_reports import download, pdf_text
 from maturity.assessments.models import Assessment
 from maturity.cohorts.impact import actions_completed
 from maturity.extensions import db
+from maturity.planning.dates import today as lima_today
 from maturity.planning.models import ActionStatus
 from maturity.reports.document import build_document
 
@@ -71,7 +72,7 @@ def test_the_owner_records_status_with_a_date_and_bad_or_stale_input_changes_not
     row = status_of(assessment.id, action_id)
     assert (row.status, row.status_on, row.version) == ("in_progress", date(2026, 1, 10), 1)
 
-    future = (date.today() + timedelta(days=3)).isoformat()
+    future = (lima_today() + timedelta(days=3)).isoformat()
     for status, on, code, message in [("done", future, 422, "cannot be later than today"),
                                       ("finished", "2026-01-11", 422, "Not a valid choice"),
                                       ("done", "2026-01-11", 409, "Someone updated this action")]:   # version 0: stale
@@ -140,8 +141,8 @@ def test_a_self_assessment_says_so(app, assessment, owner_client):
 def test_follow_up_from_previous_answers_shows_progress_and_actions_done(app, firm, assessment, advisor_client, owner_client):
     actions = action_ids(editor(advisor_client, assessment.id)[2])
     done_id, later_id = actions[0], actions[1]
-    assert set_status(owner_client, assessment.id, done_id, "done", date.today().isoformat()).status_code == 302
-    assert set_status(owner_client, assessment.id, later_id, "in_progress", date.today().isoformat()).status_code == 302
+    assert set_status(owner_client, assessment.id, done_id, "done", lima_today().isoformat()).status_code == 302
+    assert set_status(owner_client, assessment.id, later_id, "in_progress", lima_today().isoformat()).status_code == 302
     # Months later: the follow-up starts from the previous answers (each to confirm) and is submitted.
     follow = guided_submitted(advisor_client, firm, start="previous")
     assert follow.based_on_id == assessment.id
