@@ -68,7 +68,7 @@ def _init_database(app: Flask) -> None:
 
     from maturity import models  # noqa: F401  (the whole schema, for Alembic)
     from maturity.config import PROJECT_ROOT
-    from maturity.database import configure_engine, reset_write_intent, set_write_intent
+    from maturity.database import configure_engine, declares_writes, reset_write_intent, set_write_intent
     from maturity.extensions import db, migrate
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -81,7 +81,8 @@ def _init_database(app: Flask) -> None:
 
     @app.before_request
     def _declare_write_intent() -> None:
-        g.write_intent_token = set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+        view = app.view_functions.get(request.endpoint) if request.endpoint else None
+        g.write_intent_token = set_write_intent(declares_writes(request.method, view))
 
     @app.teardown_request
     def _forget_write_intent(_exc: BaseException | None) -> None:

@@ -1,0 +1,106 @@
+"""The SQLite writer queue: one writer at a time across threads and processes, woken at once,
+and never a wait longer than the busy timeout."""
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+
+from maturity.database import WriterQueue
+
+
+def _hold_turn(path: str, seconds: float, ready, done) -> None:
+    queue = WriterQueue(path)
+    assert queue.acquire()
+    ready.set()
+    time.sleep(seconds)
+    done.value = time.monotonic()
+    queue.release()
+
+
+def test_a_process_waits_for_another_processes_turn_and_gets_it_as_soon_as_it_ends(tmp_path):
+    ctx = multiprocessing.get_context("fork")
+    ready, done = ctx.Event(), ctx.Value("d", 0.0)
+    other = ctx.Process(target=_hold_turn, args=(str(tmp_path / "app.db"), 0.3, ready, done))
+    other.start()
+    try:
+        assert ready.wait(10)
+        queue = WriterQueue(str(tmp_path / "app.db"))
+        started = time.monotonic()
+        assert queue.acquire()
+        got = time.monotonic()
+        queue.release()
+    finally:
+        other.join(10)
+    assert got - started >= 0.2                     # it did wait for the other process
+    assert got - done.value < 0.05                  # and went on at once (SQLite's handler sleeps up to 100 ms)
+
+
+def test_threads_take_turns_one_at_a_time(tmp_path):
+    queue = WriterQueue(str(tmp_path / "app.db"))
+    inside, most = 0, 0
+    lock = threading.Lock()
+
+    def writer() -> None:
+        nonlocal inside, most
+        for _ in range(50):
+            assert queue.acquire()
+            with lock:
+                inside += 1
+                most = max(most, inside)
+            time.sleep(0.0005)
+            with lock:
+                inside -= 1
+            queue.release()
+
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most == 1
+
+
+def test_a_turn_kept_too_long_by_another_process_times_out_and_leaves_nothing_held(tmp_path):
+    ctx = multiprocessing.get_context("fork")
+    ready, done = ctx.Event(), ctx.Value("d", 0.0)
+    other = ctx.Process(target=_hold_turn, args=(str(tmp_path / "app.db"), 1.0, ready, done))
+    other.start()
+    try:
+        assert ready.wait(10)
+        queue = WriterQueue(str(tmp_path / "app.db"), timeout_s=0.2)
+        started = time.monotonic()
+        assert queue.acquire() is False                      # SQLite's own busy handler takes over
+        assert 0.15 <= time.monotonic() - started < 0.8
+        assert queue._thread_lock.acquire(blocking=False)    # the thread lock was given back
+        queue._thread_lock.release()
+    finally:
+        other.join(10)
+
+
+def test_a_forked_process_opens_its_own_lock_file(tmp_path):
+    """A descriptor inherited across fork shares its lock with the parent: it must not be reused."""
+    queue = WriterQueue(str(tmp_path / "app.db"))
+    assert queue.acquire()          # the parent holds the turn through its descriptor
+    ctx = multiprocessing.get_context("fork")
+    got = ctx.Value("i", -1)
+
+    def child() -> None:
+        got.value = int(queue._flock(queue._file(), time.monotonic() + 0.2))
+
+    proc = ctx.Process(target=child)
+    proc.start()
+    proc.join(10)
+    queue.release()
+    assert got.value == 0           # the child could not take the parent's turn
+
+
+def test_a_lock_file_that_cannot_be_opened_still_queues_the_threads(tmp_path):
+    """As in a read-only directory (a directory in its place fails for root too)."""
+    (tmp_path / "app.db-writer.lock").mkdir()
+    queue = WriterQueue(str(tmp_path / "app.db"))
+    assert queue.acquire()
+    assert not queue._thread_lock.acquire(blocking=False)
+    queue.release()
+    assert queue._thread_lock.acquire(blocking=False)
+    queue._thread_lock.release()
