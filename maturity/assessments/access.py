@@ -1,13 +1,21 @@
 """Reaching an assessment: only members of the firm it belongs to (else 404, like a missing id)."""
 from __future__ import annotations
 
+from flask import g
+
 from maturity.assessments.models import Assessment
 from maturity.extensions import db
 from maturity.firms.access import is_member
 
 
 def assessment_for_member(user, assessment_id: int | None) -> Assessment | None:
-    assessment = db.session.get(Assessment, assessment_id) if assessment_id is not None else None
+    """The policy check and then the view ask: the object is held on `g` for the request, since the
+    session's identity map keeps only weak references (it would otherwise be read twice)."""
+    if assessment_id is None:
+        return None
+    held = g.setdefault("_assessments", {})
+    assessment = held.get(assessment_id) or db.session.get(Assessment, assessment_id)
+    held[assessment_id] = assessment
     if assessment is None or not is_member(user, assessment.firm_id):
         return None
     return assessment

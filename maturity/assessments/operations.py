@@ -16,11 +16,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 
 from maturity.assessments.models import Answer, Assessment, DimensionScore, SaveReceipt
-from maturity.database import write_intent
+from maturity.database import write_intent, writing
 from maturity.extensions import db
 from maturity.questionnaires.model import DK, NA, Questionnaire
 from maturity.questionnaires.visibility import walk
@@ -134,67 +135,87 @@ def save_answers(assessment: Assessment, user, questionnaire: Questionnaire, key
                  base_version: int, raw_answers: Any, page: str | None = None) -> SaveOutcome:
     """Apply one autosave batch by the protocol above (it commits or rolls back itself).
 
-    `page` is where the client is, remembered so a closed tab resumes there.
+    `page` is where the client is, remembered so a closed tab resumes there. In a `reads_first`
+    request the batch is checked before the write transaction opens, and the transaction holds the
+    writer's turn only for the protocol's reads and writes below.
     """
-    _lock(assessment)
-    receipt = db.session.scalar(select(SaveReceipt).where(SaveReceipt.assessment_id == assessment.id,
-                                                          SaveReceipt.idempotency_key == key))
-    if receipt is not None:
-        db.session.rollback()
-        return SaveOutcome(version=receipt.result_version, replay=True)
-    if assessment.submitted:
-        db.session.rollback()
-        return SaveOutcome(version=assessment.version, frozen=True)
+    user_id = user.id  # read now: the commit that ends the read transaction expires `user`
     batch, problems = parse_batch(questionnaire, raw_answers)
+    with writing(db.session):
+        return _apply_batch(assessment, user_id, questionnaire, key, base_version, batch, problems, page)
+
+
+def _apply_batch(assessment: Assessment, user_id: int, questionnaire: Questionnaire, key: str, base_version: int,
+                 batch: dict[str, dict[str, Any]], problems: list, page: str | None) -> SaveOutcome:
+    # Core statements on the session's connection: this is the writer's turn, kept short (the ORM's
+    # unit of work costs more than the six statements themselves). The first one begins the write
+    # transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: the assessment's row lock).
+    assessment_id = sa_inspect(assessment).identity[0]
+    conn = db.session.connection()
+    state = conn.execute(select(Assessment.version, Assessment.status).where(Assessment.id == assessment_id)
+                         .with_for_update()).one()
+    replayed = conn.execute(select(SaveReceipt.result_version).where(SaveReceipt.assessment_id == assessment_id,
+                                                                     SaveReceipt.idempotency_key == key)).scalar()
+    if replayed is not None:
+        db.session.rollback()
+        return SaveOutcome(version=replayed, replay=True)
+    if state.status == "submitted":
+        db.session.rollback()
+        return SaveOutcome(version=state.version, frozen=True)
     if problems:
         db.session.rollback()
-        return SaveOutcome(version=assessment.version, problems=problems)
+        return SaveOutcome(version=state.version, problems=problems)
     # Only the answers this batch touches (not the whole collection: a save stays cheap however
     # many items are answered).
-    current = {a.item_id: a for a in db.session.scalars(
-        select(Answer).where(Answer.assessment_id == assessment.id, Answer.item_id.in_(list(batch))))}
+    current = {row.item_id: row for row in conn.execute(
+        select(Answer.id, Answer.item_id, Answer.option, Answer.level, Answer.note, Answer.evidence, Answer.version,
+               Answer.updated_by_id)
+        .where(Answer.assessment_id == assessment_id, Answer.item_id.in_(list(batch))))}
     conflicts = [_conflict(current[item_id]) for item_id, entry in batch.items()
                  if item_id in current and current[item_id].version > base_version
                  and _differs(current[item_id], entry)]
     if conflicts:
         db.session.rollback()
-        return SaveOutcome(version=assessment.version, conflicts=conflicts)
+        return SaveOutcome(version=state.version, conflicts=conflicts)
 
-    new_version = assessment.version + 1
+    new_version = state.version + 1
     now = utcnow()
+    changed, added = [], []
     for item_id, entry in batch.items():
-        answer = current.get(item_id)
-        if answer is None:
-            answer = Answer(assessment_id=assessment.id, item_id=item_id)
-            db.session.add(answer)
+        old = current.get(item_id)
+        values = {"option": old.option if old else None, "level": old.level if old else None,
+                  "note": old.note if old else None, "evidence": old.evidence if old else None}
         if entry["has_option"]:  # a batch may carry only a note or evidence: the answer stays
-            answer.option = entry["option"]
-            answer.level = None if entry["option"] is None else _level(questionnaire.item(item_id), entry["option"])
+            values["option"] = entry["option"]
+            values["level"] = None if entry["option"] is None else _level(questionnaire.item(item_id), entry["option"])
         if entry["has_note"]:
-            answer.note = entry["note"]
+            values["note"] = entry["note"]
         if entry["has_evidence"]:
-            answer.evidence = entry["evidence"]
-        answer.needs_confirmation = False
-        answer.version = new_version
-        answer.updated_by_id = user.id
-        answer.updated_at = now
-    assessment.version = new_version
-    assessment.updated_at = now
-    if page:
-        assessment.last_page = page
-    db.session.add(SaveReceipt(assessment_id=assessment.id, idempotency_key=key, user_id=user.id,
-                               result_version=new_version, items=len(batch)))
+            values["evidence"] = entry["evidence"]
+        values.update(needs_confirmation=False, version=new_version, updated_by_id=user_id, updated_at=now)
+        if old is None:
+            added.append({**values, "assessment_id": assessment_id, "item_id": item_id})
+        else:
+            changed.append({**values, "answer_id": old.id})
+    if changed:
+        conn.execute(update(Answer).where(Answer.id == bindparam("answer_id")), changed)
+    if added:
+        conn.execute(insert(Answer), added)
+    conn.execute(update(Assessment).where(Assessment.id == assessment_id)
+                 .values(version=new_version, updated_at=now, **({"last_page": page} if page else {})))
+    conn.execute(insert(SaveReceipt).values(assessment_id=assessment_id, idempotency_key=key, user_id=user_id,
+                                            result_version=new_version, items=len(batch), created_at=now))
     try:
         db.session.commit()
     except IntegrityError:
         # The same key raced in on another connection (PostgreSQL): the first one won; replay it.
         db.session.rollback()
-        receipt = db.session.scalar(select(SaveReceipt).where(SaveReceipt.assessment_id == assessment.id,
-                                                              SaveReceipt.idempotency_key == key))
-        if receipt is None:
+        replayed = db.session.scalar(select(SaveReceipt.result_version).where(
+            SaveReceipt.assessment_id == assessment_id, SaveReceipt.idempotency_key == key))
+        if replayed is None:
             raise
-        return SaveOutcome(version=receipt.result_version, replay=True)
-    log.info("user %s saved %d answers on assessment %s (v%s)", user.id, len(batch), assessment.id, new_version)
+        return SaveOutcome(version=replayed, replay=True)
+    log.info("user %s saved %d answers on assessment %s (v%s)", user_id, len(batch), assessment_id, new_version)
     return SaveOutcome(version=new_version)
 
 
@@ -205,16 +226,19 @@ def _lock(assessment: Assessment) -> None:
     SQLite: a write request's transaction began with BEGIN IMMEDIATE, before it read anything, so
     it already holds the database's write lock and what it read is current: nothing to do.
     """
-    if db.session.get_bind().dialect.name != "postgresql" and db.session().in_transaction() and write_intent():
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if not postgres and db.session().in_transaction() and write_intent():
         return
-    stmt = select(Assessment.id).where(Assessment.id == assessment.id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    db.session.execute(stmt)
+    if postgres:
+        # The key from the identity map: reading `assessment.id` on an expired object would load it
+        # before the lock is held.
+        db.session.execute(select(Assessment.id).where(Assessment.id == sa_inspect(assessment).identity[0])
+                           .with_for_update())
+    # On SQLite outside a transaction this read begins it (BEGIN IMMEDIATE: the write lock first).
     db.session.refresh(assessment)
 
 
-def _differs(answer: Answer, entry: Mapping[str, Any]) -> bool:
+def _differs(answer, entry: Mapping[str, Any]) -> bool:
     if entry["has_option"] and answer.option != entry["option"]:
         return True
     if entry["has_note"] and (answer.note or None) != entry["note"]:
@@ -222,7 +246,7 @@ def _differs(answer: Answer, entry: Mapping[str, Any]) -> bool:
     return bool(entry["has_evidence"] and (answer.evidence or None) != entry["evidence"])
 
 
-def _conflict(answer: Answer) -> dict[str, Any]:
+def _conflict(answer) -> dict[str, Any]:
     from maturity.auth.models import User
 
     author = db.session.get(User, answer.updated_by_id) if answer.updated_by_id else None

@@ -17,6 +17,7 @@ from maturity.assessments.operations import answers_of, missing_items, save_answ
 from maturity.assessments.pages import PROFILE_PAGE, items_on, neighbours, page_ids, progress
 from maturity.assessments.results import comparison, results_view
 from maturity.content import questionnaires
+from maturity.database import reads_first
 from maturity.extensions import db
 from maturity.firms.access import member_firm_ids
 from maturity.firms.models import Firm
@@ -134,6 +135,7 @@ def save_page(assessment_id: int, page: str):
 
 
 @bp.post("/<int:assessment_id>/answers")
+@reads_first
 def autosave(assessment_id: int):
     """The autosave protocol of contracts.md (JSON; CSRF header checked by CSRFProtect)."""
     assessment = _assessment(assessment_id)

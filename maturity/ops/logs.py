@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, g, has_request_context, request
+from flask_login import AnonymousUserMixin
+from sqlalchemy import inspect as sa_inspect
 
 access_log = logging.getLogger("maturity.access")
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -94,7 +96,14 @@ def _logged_path() -> str:
 def _user_id() -> int | None:
     # Only a user this request already loaded: logging must not cost a query.
     user = g.get("_login_user")
-    return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+    if user is None or isinstance(user, AnonymousUserMixin):
+        return None
+    # From the identity map's key: after a commit the object is expired, and `user.id` would
+    # read the row again.
+    state = sa_inspect(user, raiseerr=False)
+    if state is not None and state.identity:
+        return state.identity[0]
+    return getattr(user, "id", None)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -326,3 +326,38 @@ def test_without_a_sector_or_a_known_code_the_form_asks(owner_client):
     response = owner_client.post("/firms/new?lang=en", data={**PROFILE_FORM, "sector": "", "ciiu": "99999",
                                                               "csrf_token": token})
     assert response.status_code == 422 and "Choose what your business does" in response.get_data(as_text=True)
+
+
+def test_an_autosave_holds_the_write_transaction_only_for_its_own_reads_and_writes(app, owner_client):
+    """The session, the user and the membership are read before the write turn is taken (SQLite's
+    single writer is then held for the protocol's six statements only), and nothing is read again
+    after the commit (the access log takes the user id from the identity map)."""
+    from sqlalchemy import event
+
+    assessment = start(owner_client)
+    item = next(i for i in questionnaires()["textiles"].items if i.scored and not i.multiple)
+    assessment_id = assessment.id
+    token = csrf(owner_client, f"/assessments/{assessment_id}/review")
+    events: list[str] = []
+    engine = db.engine
+
+    def statement(_conn, _cursor, sql, *_args):
+        events.append(" ".join(sql.split()))
+
+    def commit(_conn):
+        events.append("COMMIT")
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", commit)
+    try:
+        response = autosave(owner_client, assessment_id, {item.id: {"option": item.options[1].id}}, 0, token=token)
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "commit", commit)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    begin = events.index("BEGIN IMMEDIATE")
+    reads, writes = events[:begin], events[begin:]
+    assert reads and reads[0] == "BEGIN" and any("FROM user" in s for s in reads) and any("firm_member" in s for s in reads)
+    assert not any("FROM user" in s or "firm_member" in s for s in writes), writes
+    assert writes[-1] == "COMMIT", writes                   # nothing read again after the commit
+    assert sum(s.startswith(("UPDATE", "INSERT")) for s in writes) == 3
