@@ -20,7 +20,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from benchmarks import owners as owners_load
 from benchmarks.http_load import measure
+from benchmarks.owners import Owner
 from benchmarks.report import Figure
 from benchmarks.server import ROOT, gunicorn, worker_rss_mb
 
@@ -93,7 +95,6 @@ end
 response = function(status, headers, body)
   if status == 200 then acked = acked + 1 end
 end
-%(delay)s
 done = function(summary, latency, requests)
   local total = 0
   for _, thread in ipairs(threads) do total = total + (thread:get("acked") or 0) end
@@ -125,20 +126,31 @@ def _seed(env: dict[str, str], owners: int = USERS) -> list[dict]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def _owners(base: str, users: list[dict], count: int) -> list[Owner]:
+    """`count` owners logged in through the real form, each with their own assessment."""
+    owners = []
+    for u in users[:count]:
+        cookie, csrf = _login(base, u["email"])
+        owners.append(Owner(f"/assessments/{u['assessment']}/answers", cookie, csrf))
+    return owners
+
+
 def _autosave(base: str, users: list[dict], items: list, connections: int, seconds: int,
               tmp: Path, pace_ms: int = 0) -> tuple[float, float, float, float]:
-    """wrk with one owner per connection. pace_ms > 0: each client sends a batch, then waits about
-    that long (the page batches changes for ~1 s), as real owners do; 0: back to back (saturation)."""
-    entries = []
-    for u in users[:connections]:
-        cookie, csrf = _login(base, u["email"])
-        entries.append("{url=%s, cookie=%s, csrf=%s}" % (json.dumps(f"/assessments/{u['assessment']}/answers"),
-                                                          json.dumps(cookie), json.dumps(csrf)))
+    """pace_ms > 0: each owner sends a batch, then waits about that long (the page batches changes
+    for ~1 s), as real owners do (benchmarks.owners); 0: wrk, back to back (saturation)."""
+    owners = _owners(base, users, connections)
+    if pace_ms:
+        tally = owners_load.run(base, owners, items, pace_ms, seconds)
+        if tally.errors:
+            raise RuntimeError(f"autosave failed: {tally.summary()}")
+        return tally.acknowledged / tally.seconds, tally.percentile(50), tally.percentile(95), tally.percentile(99)
+    entries = ["{url=%s, cookie=%s, csrf=%s}" % (json.dumps(o.path), json.dumps(o.cookie), json.dumps(o.csrf))
+               for o in owners]
     lua_items = "{" + ",".join("{%s, {%s}}" % (json.dumps(i), ",".join(json.dumps(o) for o in opts))
                                for i, opts in items if opts) + "}"
     script = tmp / f"autosave-{connections}.lua"
-    delay = f"delay = function() return math.random({pace_ms // 2}, {pace_ms * 3 // 2}) end" if pace_ms else ""
-    script.write_text(LUA % {"users": "{" + ",".join(entries) + "}", "items": lua_items, "delay": delay})
+    script.write_text(LUA % {"users": "{" + ",".join(entries) + "}", "items": lua_items})
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), base + "/"],
                          capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))

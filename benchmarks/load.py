@@ -2,10 +2,11 @@
 
     .venv/bin/python -m benchmarks.load [--owners 300] [--seconds 600] [--think-ms 12000]
 
-Part 1 — owners with think time: each of `--owners` simulated owners (one wrk connection each,
-logged in through the real form) sends one autosave batch, then waits a random 50–150 % of
-`--think-ms`, for `--seconds`, against gunicorn (2 workers × 4 threads) on SQLite. Part 2 —
-saturation: 64 owners back to back for a minute. After each part the database is read: every
+Part 1 — owners with think time: each of `--owners` simulated owners (logged in through the real
+form; benchmarks.owners: one keep-alive connection each, arriving spread over the first think
+time) sends one autosave batch, then waits a random 50–150 % of `--think-ms`, for `--seconds`,
+against gunicorn (as `make serve` runs it) on SQLite. Part 2 — saturation: 64 owners back to back
+(wrk) for a minute. After each part the database is read: every
 acknowledged save must have its receipt, and the assessments' versions must have grown by exactly
 the number of receipts (nothing lost, nothing applied twice).
 Goals (security and reliability issue): 0 errors, 0 lost answers, autosave p95 ≤ 150 ms and
@@ -23,7 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.assessment import LUA, _login, _seed
+from benchmarks import owners as owners_load
+from benchmarks.assessment import LUA, _owners, _seed
 from benchmarks.server import gunicorn
 
 
@@ -42,18 +44,22 @@ def _counts(db: Path) -> tuple[int, int]:
     return receipts, versions
 
 
-def _run(base: str, users: list[dict], connections: int, seconds: int, think_ms: int, tmp: Path) -> dict:
-    entries = []
-    for u in users[:connections]:
-        cookie, csrf = _login(base, u["email"])
-        entries.append("{url=%s, cookie=%s, csrf=%s}" % (json.dumps(f"/assessments/{u['assessment']}/answers"),
-                                                          json.dumps(cookie), json.dumps(csrf)))
-    items = users[0]["items"]
+def _think_time(base: str, users: list[dict], owners: int, seconds: int, think_ms: int) -> dict:
+    tally = owners_load.run(base, _owners(base, users, owners), users[0]["items"], think_ms, seconds)
+    return {"requests": len(tally.latencies_ms), "acknowledged": tally.acknowledged,
+            "non_2xx": sum(tally.refused.values()),
+            "socket_errors": {"timeout": tally.timeouts, "socket": tally.socket_errors, "resent": tally.resent},
+            "saves_per_s": tally.acknowledged / tally.seconds, "p50_ms": tally.percentile(50),
+            "p95_ms": tally.percentile(95), "p99_ms": tally.percentile(99)}
+
+
+def _saturation(base: str, users: list[dict], connections: int, seconds: int, tmp: Path) -> dict:
+    entries = ["{url=%s, cookie=%s, csrf=%s}" % (json.dumps(o.path), json.dumps(o.cookie), json.dumps(o.csrf))
+               for o in _owners(base, users, connections)]
     lua_items = "{" + ",".join("{%s, {%s}}" % (json.dumps(i), ",".join(json.dumps(o) for o in opts))
-                               for i, opts in items if opts) + "}"
-    delay = (f"delay = function() return math.random({think_ms // 2}, {think_ms * 3 // 2}) end" if think_ms else "")
+                               for i, opts in users[0]["items"] if opts) + "}"
     script = tmp / f"load-{connections}.lua"
-    script.write_text(LUA % {"users": "{" + ",".join(entries) + "}", "items": lua_items, "delay": delay})
+    script.write_text(LUA % {"users": "{" + ",".join(entries) + "}", "items": lua_items})
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script),
                           base + "/"], capture_output=True, text=True, check=True).stdout
     total = int(re.search(r"(\d+) requests in", out).group(1))
@@ -85,9 +91,9 @@ def main() -> None:
         # would open a new connection (a proxy in front keeps them open; so does this).
         with gunicorn("wsgi:app", env=env, ready_path="/healthz", extra=("--keep-alive", str(args.keep_alive))) as base:
             before = _counts(db)
-            think = _run(base, users, args.owners, args.seconds, args.think_ms, tmp)
+            think = _think_time(base, users, args.owners, args.seconds, args.think_ms)
             middle = _counts(db)
-            saturation = _run(base, users, min(64, args.owners), args.saturation_seconds, 0, tmp)
+            saturation = _saturation(base, users, min(64, args.owners), args.saturation_seconds, tmp)
             after = _counts(db)
     for name, result, (r0, v0), (r1, v1) in (("think time", think, before, middle),
                                              ("saturation", saturation, middle, after)):
