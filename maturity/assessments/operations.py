@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import String, bindparam, func, insert, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 
@@ -145,6 +145,22 @@ def save_answers(assessment: Assessment, user, questionnaire: Questionnaire, key
         return _apply_batch(assessment, user_id, questionnaire, key, base_version, batch, problems, page)
 
 
+# The write turn's statements, built once (building them per request cost more than running them).
+_STATE = (select(Assessment.version, Assessment.status).where(Assessment.id == bindparam("assessment"))
+          .with_for_update())   # PostgreSQL: the row lock that orders writers; SQLite renders no FOR UPDATE
+_REPLAYED = select(SaveReceipt.result_version).where(SaveReceipt.assessment_id == bindparam("assessment"),
+                                                     SaveReceipt.idempotency_key == bindparam("key"))
+_TOUCHED = select(Answer.id, Answer.item_id, Answer.option, Answer.level, Answer.note, Answer.evidence,
+                  Answer.version, Answer.updated_by_id).where(
+    Answer.assessment_id == bindparam("assessment"), Answer.item_id.in_(bindparam("items", expanding=True)))
+_UPDATE_ANSWER = update(Answer).where(Answer.id == bindparam("answer_id"))
+_INSERT_ANSWER = insert(Answer)
+_BUMP = update(Assessment).where(Assessment.id == bindparam("assessment")).values(
+    version=bindparam("new_version"), updated_at=bindparam("now"),
+    last_page=func.coalesce(bindparam("page", type_=String), Assessment.last_page))
+_INSERT_RECEIPT = insert(SaveReceipt)
+
+
 def _apply_batch(assessment: Assessment, user_id: int, questionnaire: Questionnaire, key: str, base_version: int,
                  batch: dict[str, dict[str, Any]], problems: list, page: str | None) -> SaveOutcome:
     # Core statements on the session's connection: this is the writer's turn, kept short (the ORM's
@@ -152,10 +168,8 @@ def _apply_batch(assessment: Assessment, user_id: int, questionnaire: Questionna
     # transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: the assessment's row lock).
     assessment_id = sa_inspect(assessment).identity[0]
     conn = db.session.connection()
-    state = conn.execute(select(Assessment.version, Assessment.status).where(Assessment.id == assessment_id)
-                         .with_for_update()).one()
-    replayed = conn.execute(select(SaveReceipt.result_version).where(SaveReceipt.assessment_id == assessment_id,
-                                                                     SaveReceipt.idempotency_key == key)).scalar()
+    state = conn.execute(_STATE, {"assessment": assessment_id}).one()
+    replayed = conn.execute(_REPLAYED, {"assessment": assessment_id, "key": key}).scalar()
     if replayed is not None:
         db.session.rollback()
         return SaveOutcome(version=replayed, replay=True)
@@ -167,10 +181,7 @@ def _apply_batch(assessment: Assessment, user_id: int, questionnaire: Questionna
         return SaveOutcome(version=state.version, problems=problems)
     # Only the answers this batch touches (not the whole collection: a save stays cheap however
     # many items are answered).
-    current = {row.item_id: row for row in conn.execute(
-        select(Answer.id, Answer.item_id, Answer.option, Answer.level, Answer.note, Answer.evidence, Answer.version,
-               Answer.updated_by_id)
-        .where(Answer.assessment_id == assessment_id, Answer.item_id.in_(list(batch))))}
+    current = {row.item_id: row for row in conn.execute(_TOUCHED, {"assessment": assessment_id, "items": list(batch)})}
     conflicts = [_conflict(current[item_id]) for item_id, entry in batch.items()
                  if item_id in current and current[item_id].version > base_version
                  and _differs(current[item_id], entry)]
@@ -198,13 +209,12 @@ def _apply_batch(assessment: Assessment, user_id: int, questionnaire: Questionna
         else:
             changed.append({**values, "answer_id": old.id})
     if changed:
-        conn.execute(update(Answer).where(Answer.id == bindparam("answer_id")), changed)
+        conn.execute(_UPDATE_ANSWER, changed)
     if added:
-        conn.execute(insert(Answer), added)
-    conn.execute(update(Assessment).where(Assessment.id == assessment_id)
-                 .values(version=new_version, updated_at=now, **({"last_page": page} if page else {})))
-    conn.execute(insert(SaveReceipt).values(assessment_id=assessment_id, idempotency_key=key, user_id=user_id,
-                                            result_version=new_version, items=len(batch), created_at=now))
+        conn.execute(_INSERT_ANSWER, added)
+    conn.execute(_BUMP, {"assessment": assessment_id, "new_version": new_version, "now": now, "page": page})
+    conn.execute(_INSERT_RECEIPT, {"assessment_id": assessment_id, "idempotency_key": key, "user_id": user_id,
+                                   "result_version": new_version, "items": len(batch), "created_at": now})
     try:
         db.session.commit()
     except IntegrityError:
