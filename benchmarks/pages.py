@@ -37,5 +37,5 @@ def run(seconds: int) -> list[Figure]:
             home = measure(base + "/", seconds)
     note = (f"{home.tool}: p50 {home.p50_ms:.1f} ms vs {floor.p50_ms:.1f} ms, "
             f"p99 {home.p99_ms:.1f} ms vs {floor.p99_ms:.1f} ms, errors {home.errors}/{floor.errors}")
-    return [Figure("home page under gunicorn (2 workers × 4 threads) vs bare Flask", home.requests_per_s,
+    return [Figure("home page under gunicorn (4 workers × 2 threads) vs bare Flask", home.requests_per_s,
                    floor.requests_per_s, "req/s", goal="(no goal set)", higher_is_better=True, note=note)]

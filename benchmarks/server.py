@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# As `make serve` runs it: 2 processes × 4 threads (gthread). Sync workers would sit idle on a
+# As `make serve` runs it: 4 processes × 2 threads (gthread). Sync workers would sit idle on a
 # client that has connected but not yet sent its request — exactly what a phone on a weak signal
 # does — unless a buffering proxy stands in front.
-GUNICORN_SETTINGS = ["--workers", "2", "--threads", "4", "--worker-class", "gthread", "--log-level", "warning"]
+GUNICORN_SETTINGS = ["--workers", "4", "--threads", "2", "--worker-class", "gthread", "--log-level", "warning"]
 
 
 class Server(str):

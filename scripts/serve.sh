@@ -28,7 +28,7 @@ else
   echo "REDIS_URL is not set: jobs run in a local process pool inside each app process" >&2
 fi
 
-"$BIN/gunicorn" --workers "${WEB_CONCURRENCY:-2}" --threads "${GUNICORN_THREADS:-4}" --worker-class gthread \
+"$BIN/gunicorn" --workers "${WEB_CONCURRENCY:-4}" --threads "${GUNICORN_THREADS:-2}" --worker-class gthread \
   --timeout "${GUNICORN_TIMEOUT:-30}" --graceful-timeout 20 --bind "$HOST:$PORT" wsgi:app &
 pids+=("$!")
 echo "Madurez 4.0 on http://$HOST:$PORT  (Ctrl+C to stop)" >&2

@@ -1,6 +1,6 @@
 """No acknowledged autosave is lost or applied twice when gunicorn workers are killed mid-stream.
 
-gunicorn runs as `make serve` and the benchmarks run it (2 workers × 4 threads, gthread) on a
+gunicorn runs as `make serve` and the benchmarks run it (4 workers × 2 threads, gthread) on a
 SQLite file (on PostgreSQL in .ci/run's second pass). Four owners stream autosave batches with
 the real protocol: each batch has its own Idempotency-Key and the version it was built on, and a
 batch whose response was lost (connection reset, worker gone) is sent again with the same key
@@ -39,8 +39,9 @@ from maturity.firms.models import Firm, FirmMember
 pytestmark = pytest.mark.slow
 PASSWORD = "a quiet evening by the river"
 KILLS = 6
-OWNERS = 4  # concurrent clients, so both workers are busy and a kill lands on requests in flight
-GUNICORN = ["--workers", "2", "--threads", "4", "--worker-class", "gthread", "--log-level", "warning",
+OWNERS = 4  # concurrent clients, so the workers are busy and a kill lands on requests in flight
+WORKERS = 4
+GUNICORN = ["--workers", str(WORKERS), "--threads", "2", "--worker-class", "gthread", "--log-level", "warning",
             "--graceful-timeout", "5"]
 
 
@@ -214,7 +215,7 @@ def test_every_acknowledged_save_survives_killed_workers_exactly_once(served):
     while len(kills) < KILLS and time.monotonic() < deadline:
         time.sleep(rng.uniform(0.5, 1.0))
         pids = worker_pids(master)
-        if len(pids) == 2:  # both up (the master replaces a killed worker within a second or two)
+        if len(pids) == WORKERS:  # all up (the master replaces a killed worker within a second or two)
             victim = rng.choice(pids)
             os.kill(victim, signal.SIGKILL)
             kills.append(victim)
