@@ -104,3 +104,40 @@ def test_a_lock_file_that_cannot_be_opened_still_queues_the_threads(tmp_path):
     queue.release()
     assert queue._thread_lock.acquire(blocking=False)
     queue._thread_lock.release()
+
+
+def test_a_write_transaction_holds_the_turn_until_its_connection_is_back_in_the_pool(tmp_path):
+    """The engine's wiring: BEGIN IMMEDIATE waits for the turn, and a read transaction takes none."""
+    from sqlalchemy import create_engine
+
+    from maturity.database import configure_engine, reset_write_intent, set_write_intent
+
+    path = str(tmp_path / "app.db")
+    engine = create_engine(f"sqlite:///{path}")
+    configure_engine(engine)
+    ctx = multiprocessing.get_context("fork")
+
+    def other_gets_turn() -> bool:
+        got = ctx.Value("i", -1)
+
+        def child() -> None:
+            other = WriterQueue(path)
+            got.value = int(other._flock(other._file(), time.monotonic() + 0.2))
+
+        proc = ctx.Process(target=child)
+        proc.start()
+        proc.join(10)
+        return got.value == 1
+
+    with engine.begin() as conn:            # write intent is on by default (requests that POST, commands)
+        conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        assert not other_gets_turn()
+    assert other_gets_turn()                # handed on once the connection was checked in
+    token = set_write_intent(False)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT count(*) FROM t")
+            assert other_gets_turn()        # readers never queue
+    finally:
+        reset_write_intent(token)
+    engine.dispose()
