@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -42,10 +42,14 @@ def render_error(status: int, detail: str | None = None, retry_after: int | None
     title, text = messages.get(status, messages[500] if status >= 500 else messages[400])
     if detail:
         text = detail
+    # The request id's first characters: enough for support to find the request in the logs, short
+    # enough to read out over the phone.
+    request_id = g.get("request_id")
     if _wants_json():
-        body = jsonify({"errors": [{"field": None, "message": text}], "title": title})
+        body = jsonify({"errors": [{"field": None, "message": text}], "title": title, "request_id": request_id})
     else:
-        body = render_template("errors/error.html", status=status, title=title, text=text)
+        body = render_template("errors/error.html", status=status, title=title, text=text,
+                               reference=request_id[:8] if request_id else None)
     response = make_response(body, status)
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
@@ -64,7 +68,6 @@ def _rollback_quietly() -> None:
 
 def _unavailable():
     """503 + Retry-After, in the user's language, rendered without touching the database."""
-    from flask import g
     from flask_login import AnonymousUserMixin
 
     _rollback_quietly()

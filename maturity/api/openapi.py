@@ -141,7 +141,10 @@ def openapi_document() -> dict[str, Any]:
             "Errors": {"type": "object", "required": ["errors"], "properties": {"errors": {"type": "array", "items": {
                 "type": "object", "required": ["field", "message"],
                 "properties": {"field": {"type": ["string", "null"]}, "code": {"type": "string"},
-                               "message": {"type": "string"}}}}}},
+                               "message": {"type": "string"}}}},
+                "request_id": {"type": ["string", "null"],
+                               "description": "on errors the server answers itself (404, 405, 429, 5xx): the "
+                                              "X-Request-ID to quote to support"}}},
         },
         "securitySchemes": agency_security_schemes(),
         },

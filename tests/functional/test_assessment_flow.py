@@ -160,6 +160,8 @@ def test_autosave_refuses_bad_input_and_writes_nothing(app, owner_client):
         ({"base_version": 0, "answers": {item.id: {"option": "dk"}}}, {}, 400),  # no Idempotency-Key
         ({"base_version": 0, "answers": {item.id: {"option": "dk", "note": "x" * 5000}}}, key, 400),
         ({"base_version": 0, "answers": {item.id: {"option": "dk", "role": "admin"}}}, key, 400),  # mass assignment
+        ({"base_version": 0, "answers": {item.id: {"option": "dk", "note": "nota\x00oculta"}}}, key, 400),
+        ({"base_version": 0, "answers": {item.id: {"option": "dk", "evidence": "\x1b[2Jfactura"}}}, key, 400),
     ]
     for body, headers, status in cases:
         response = owner_client.post(url + "?lang=en", json=body, headers={**headers, "X-CSRFToken": token})

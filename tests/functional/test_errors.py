@@ -66,3 +66,24 @@ def test_a_value_the_database_refuses_is_a_400_that_keeps_nothing(make_app, monk
     assert text in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Organization)) == 0
+
+
+@pytest.mark.parametrize(("lang", "text"), [("es", "indique esta referencia"), ("en", "mention this reference")])
+def test_an_error_page_gives_the_reference_support_finds_in_the_logs(make_app, monkeypatch, lang, text):
+    from maturity import policy
+
+    app = make_app()
+
+    def boom():
+        raise RuntimeError("broken")
+
+    app.add_url_rule("/boom", "boom", boom)
+    monkeypatch.setitem(policy.POLICY, "boom", policy.ANYONE)
+    response = app.test_client().get(f"/boom?lang={lang}")
+    request_id = response.headers["X-Request-ID"]
+    assert f"{text}: {request_id[:8]}" in response.get_data(as_text=True)
+
+
+def test_a_json_error_carries_the_request_id(client):
+    response = client.get("/api/v1/nothing")
+    assert response.json["request_id"] == response.headers["X-Request-ID"]
