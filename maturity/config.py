@@ -83,9 +83,10 @@ class Config:
     CHROMIUM_PATH = "/usr/bin/chromium"
 
     # The PDF plan renders in a process of its own, killed past PDF_RENDER_TIMEOUT seconds; at most
-    # PDF_WORKERS renders run at once per app process (WeasyPrint is CPU-bound: one per core, 2 at most).
+    # PDF_WORKERS renders run at once per app process. WeasyPrint is CPU-bound and `make serve` runs
+    # two app processes per core, so one each already lets renders take every core.
     PDF_RENDER_TIMEOUT = 60
-    PDF_WORKERS = min(2, os.cpu_count() or 1)
+    PDF_WORKERS = 1
     # With REDIS_URL, jobs go to an RQ queue (`flask --app wsgi worker`): a failed or timed-out job
     # runs again up to JOB_RETRIES times, after JOB_RETRY_INTERVALS seconds (one per retry).
     JOB_QUEUE = "madurez"
