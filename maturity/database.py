@@ -21,6 +21,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -95,6 +96,13 @@ class WriterQueue:
         self._thread_lock = threading.Lock()
         self._fd: int | None = None
         self._fd_pid: int | None = None
+        # A process forked while one of this process's threads held the turn would inherit the
+        # thread lock held, by a thread it does not have.
+        own = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: (queue := own()) is not None and queue._forget_turn())
+
+    def _forget_turn(self) -> None:
+        self._thread_lock = threading.Lock()
 
     def acquire(self) -> bool:
         """Wait for the turn; False when the wait timed out (the caller goes on unqueued)."""

@@ -141,3 +141,19 @@ def test_a_write_transaction_holds_the_turn_until_its_connection_is_back_in_the_
     finally:
         reset_write_intent(token)
     engine.dispose()
+
+
+def test_a_process_forked_while_a_thread_holds_the_turn_can_take_its_own(tmp_path):
+    queue = WriterQueue(str(tmp_path / "app.db"), timeout_s=0.5)
+    assert queue.acquire()
+    ctx = multiprocessing.get_context("fork")
+    got = ctx.Value("i", -1)
+
+    def child() -> None:
+        got.value = int(queue._thread_lock.acquire(timeout=0.2))
+
+    proc = ctx.Process(target=child)
+    proc.start()
+    proc.join(10)
+    queue.release()
+    assert got.value == 1
