@@ -380,10 +380,17 @@ def matches(want: object, got: object) -> bool:
 
 
 def normalised(response, path: str) -> str:
-    """The body with what legitimately differs per request blanked: tokens and the URL."""
+    """The body with what legitimately differs per request blanked: tokens, the request id (an
+    error page's reference) and the URL."""
     body = response.get_data(as_text=True)
+    request_id = response.headers.get("X-Request-ID", "")
     if response.is_json:
-        return json.dumps(response.get_json(), sort_keys=True)
+        data = response.get_json()
+        if isinstance(data, dict) and data.get("request_id") == request_id:
+            data["request_id"] = "<ID>"
+        return json.dumps(data, sort_keys=True)
+    if request_id:
+        body = body.replace(request_id[:8], "<REF>")
     body = re.sub(r'name="csrf_token"([^>]*)value="[^"]*"', r'name="csrf_token"\1value=""', body)
     body = re.sub(r'nonce="[^"]*"', 'nonce=""', body)
     return body.replace(path, "<URL>")
