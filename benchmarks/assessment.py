@@ -4,7 +4,9 @@ Figures (issue: owner self-assessment):
 - questionnaire page and results page throughput vs the bare-Flask floor (goal ≥ 35 %);
 - autosave p50/p95 at 20 and 50 concurrent clients (goal p95 ≤ 50 ms), on SQLite, and on
   PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a server.
-The floor for autosave is the bare Flask app answering a POST of the same size.
+Paced autosave runs use simulated owners (benchmarks.owners), who connect when they send as a
+browser does; saturation uses wrk back to back. Autosave figures carry no floor: the goal is
+absolute.
 """
 from __future__ import annotations
 
