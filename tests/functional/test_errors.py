@@ -15,8 +15,8 @@ def test_api_errors_are_json(client):
     assert response.json["errors"][0]["message"].startswith("The page does not exist")
 
 
-@pytest.mark.parametrize(("lang", "text"), [("es", "Algo falló de nuestro lado"), ("en", "Something went wrong on our side")])
-def test_an_unexpected_error_shows_a_friendly_page_without_a_traceback(make_app, monkeypatch, lang, text):
+def _failing_client(make_app, monkeypatch):
+    """A client of an app with a route `/boom` that raises an unexpected exception."""
     from maturity import policy
 
     app = make_app()
@@ -26,7 +26,12 @@ def test_an_unexpected_error_shows_a_friendly_page_without_a_traceback(make_app,
 
     app.add_url_rule("/boom", "boom", boom)
     monkeypatch.setitem(policy.POLICY, "boom", policy.ANYONE)
-    response = app.test_client().get(f"/boom?lang={lang}")
+    return app.test_client()
+
+
+@pytest.mark.parametrize(("lang", "text"), [("es", "Algo falló de nuestro lado"), ("en", "Something went wrong on our side")])
+def test_an_unexpected_error_shows_a_friendly_page_without_a_traceback(make_app, monkeypatch, lang, text):
+    response = _failing_client(make_app, monkeypatch).get(f"/boom?lang={lang}")
     body = response.get_data(as_text=True)
     assert response.status_code == 500
     assert text in body
@@ -70,16 +75,7 @@ def test_a_value_the_database_refuses_is_a_400_that_keeps_nothing(make_app, monk
 
 @pytest.mark.parametrize(("lang", "text"), [("es", "indique esta referencia"), ("en", "mention this reference")])
 def test_an_error_page_gives_the_reference_support_finds_in_the_logs(make_app, monkeypatch, lang, text):
-    from maturity import policy
-
-    app = make_app()
-
-    def boom():
-        raise RuntimeError("broken")
-
-    app.add_url_rule("/boom", "boom", boom)
-    monkeypatch.setitem(policy.POLICY, "boom", policy.ANYONE)
-    response = app.test_client().get(f"/boom?lang={lang}")
+    response = _failing_client(make_app, monkeypatch).get(f"/boom?lang={lang}")
     request_id = response.headers["X-Request-ID"]
     assert f"{text}: {request_id[:8]}" in response.get_data(as_text=True)
 

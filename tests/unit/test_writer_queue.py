@@ -2,6 +2,7 @@
 and never a wait longer than the busy timeout."""
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import threading
 import time
@@ -18,20 +19,27 @@ def _hold_turn(path: str, seconds: float, ready, done) -> None:
     queue.release()
 
 
-def test_a_process_waits_for_another_processes_turn_and_gets_it_as_soon_as_it_ends(tmp_path):
+@contextlib.contextmanager
+def _other_process_holding_turn(path: str, seconds: float):
+    """Another process takes the turn and keeps it `seconds`; yields the time it will have let go."""
     ctx = multiprocessing.get_context("fork")
     ready, done = ctx.Event(), ctx.Value("d", 0.0)
-    other = ctx.Process(target=_hold_turn, args=(str(tmp_path / "app.db"), 0.3, ready, done))
+    other = ctx.Process(target=_hold_turn, args=(path, seconds, ready, done))
     other.start()
     try:
         assert ready.wait(10)
+        yield done
+    finally:
+        other.join(10)
+
+
+def test_a_process_waits_for_another_processes_turn_and_gets_it_as_soon_as_it_ends(tmp_path):
+    with _other_process_holding_turn(str(tmp_path / "app.db"), 0.3) as done:
         queue = WriterQueue(str(tmp_path / "app.db"))
         started = time.monotonic()
         assert queue.acquire()
         got = time.monotonic()
         queue.release()
-    finally:
-        other.join(10)
     assert got - started >= 0.2                     # it did wait for the other process
     assert got - done.value < 0.05                  # and went on at once (SQLite's handler sleeps up to 100 ms)
 
@@ -62,20 +70,13 @@ def test_threads_take_turns_one_at_a_time(tmp_path):
 
 
 def test_a_turn_kept_too_long_by_another_process_times_out_and_leaves_nothing_held(tmp_path):
-    ctx = multiprocessing.get_context("fork")
-    ready, done = ctx.Event(), ctx.Value("d", 0.0)
-    other = ctx.Process(target=_hold_turn, args=(str(tmp_path / "app.db"), 1.0, ready, done))
-    other.start()
-    try:
-        assert ready.wait(10)
+    with _other_process_holding_turn(str(tmp_path / "app.db"), 1.0):
         queue = WriterQueue(str(tmp_path / "app.db"), timeout_s=0.2)
         started = time.monotonic()
         assert queue.acquire() is False                      # SQLite's own busy handler takes over
         assert 0.15 <= time.monotonic() - started < 0.8
         assert queue._thread_lock.acquire(blocking=False)    # the thread lock was given back
         queue._thread_lock.release()
-    finally:
-        other.join(10)
 
 
 def test_a_forked_process_opens_its_own_lock_file(tmp_path):
