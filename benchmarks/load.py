@@ -15,17 +15,14 @@ p99 ≤ 500 ms with think time; saturation ≥ 250 saves/s with p99 ≤ 1 s.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import sqlite3
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 from benchmarks import owners as owners_load
-from benchmarks.assessment import LUA, _owners, _seed
+from benchmarks.assessment import _owners, _seed, wrk_saves
 from benchmarks.server import gunicorn
 
 
@@ -54,22 +51,7 @@ def _think_time(base: str, users: list[dict], owners: int, seconds: int, think_m
 
 
 def _saturation(base: str, users: list[dict], connections: int, seconds: int, tmp: Path) -> dict:
-    entries = ["{url=%s, cookie=%s, csrf=%s}" % (json.dumps(o.path), json.dumps(o.cookie), json.dumps(o.csrf))
-               for o in _owners(base, users, connections)]
-    lua_items = "{" + ",".join("{%s, {%s}}" % (json.dumps(i), ",".join(json.dumps(o) for o in opts))
-                               for i, opts in users[0]["items"] if opts) + "}"
-    script = tmp / f"load-{connections}.lua"
-    script.write_text(LUA % {"users": "{" + ",".join(entries) + "}", "items": lua_items})
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script),
-                          base + "/"], capture_output=True, text=True, check=True).stdout
-    total = int(re.search(r"(\d+) requests in", out).group(1))
-    non2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
-    socket = {kind: int(n) for kind, n in re.findall(r"(connect|read|write|timeout) (\d+)", out)}
-    p50, p95, p99 = (float(x) for x in re.search(r"LATENCY p50=([\d.]+) p95=([\d.]+) p99=([\d.]+)", out).groups())
-    acknowledged = int(re.search(r"ACKED (\d+)", out).group(1))   # counted by the script, 200s only
-    return {"requests": total, "acknowledged": acknowledged, "non_2xx": non2xx, "socket_errors": socket,
-            "saves_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50_ms": p50, "p95_ms": p95, "p99_ms": p99}
+    return wrk_saves(base, _owners(base, users, connections), users[0]["items"], seconds, tmp, timeout="10s")
 
 
 def main() -> None:
