@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         _init_database,
         _init_security,
         _init_i18n,
+        _init_templates,
         _init_auth,
         _init_questionnaires,
         _init_jobs,
@@ -107,8 +108,14 @@ def _init_i18n(app: Flask) -> None:
     i18n.init_app(app)
 
 
+def _init_templates(app: Flask) -> None:
+    from maturity import templating
+
+    templating.init_app(app)
+
+
 def _init_auth(app: Flask) -> None:
-    from sqlalchemy import select
+    from sqlalchemy import bindparam, select
 
     from maturity import policy
     from maturity.auth.models import User
@@ -121,9 +128,12 @@ def _init_auth(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.login_view = "auth.login"
 
+    # Asked on every request: built once, with the token as a bound parameter.
+    by_token = select(User).where(User.session_token == bindparam("token"), User.active.is_(True))
+
     @login_manager.user_loader
     def _load_user(token: str) -> User | None:
-        return db.session.scalar(select(User).where(User.session_token == token, User.active.is_(True)))
+        return db.session.scalar(by_token, {"token": token})
 
     from maturity import mail
     from maturity.auth import sessions

@@ -183,7 +183,6 @@ def init_app(app: Flask) -> None:
         api = request.blueprint == "api" or request.path.startswith("/api/")
         g.lang = negotiate_language(remember=not api)
 
-    @app.context_processor
-    def _language_helpers() -> dict:
-        return {"current_language": current_language, "format_number": format_number,
-                "format_money": format_money, "lang_url": lang_url, "LANGUAGES": LANGUAGES}
+    # Globals rather than a context processor: macros rendered on their own (maturity.templating) see them too.
+    app.jinja_env.globals.update(current_language=current_language, format_number=format_number,
+                                 format_money=format_money, lang_url=lang_url, LANGUAGES=LANGUAGES)

@@ -1,21 +1,31 @@
-"""The choices of one questionnaire item as HTML, kept once rendered.
+"""Pieces of a questionnaire page as HTML, kept once rendered.
 
-The option list is most of a questionnaire page, and it depends only on the item, the language
-and which options are chosen: rendering it in Python once per such combination, instead of in the
-template's innermost loop on every request, takes a large share of the page's cost away. Every
-text is escaped here (`Markup.format`), as the template's autoescaping would.
+A question, with its option list, is most of a questionnaire page, and it depends only on the
+item, the language, which options are chosen and whether the answer awaits confirmation: every
+owner of a sector shares these combinations, so each is rendered once per process instead of on
+every request. Only what is personal is rendered fresh each time: an advisor's interview notes,
+an error or a conflict on the item.
 Items are loaded once per process and never change, so a cache entry is keyed on the item object
 itself (its id, checked against the stored object, so a reused id never serves another item).
+Translations only change with a deploy, that is with a new process.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
+from flask import current_app, request, url_for
 from markupsafe import Markup
 
+from maturity.assessments.pages import PROFILE_PAGE
+from maturity.i18n import _
+
 MAX_ENTRIES = 20_000
-_cache: dict[tuple[int, str, tuple[str, ...]], tuple[Any, Markup]] = {}
+_cache: dict[tuple, tuple[Any, Markup]] = {}
 
 
 def chosen_options(answer: Any) -> tuple[str, ...]:
@@ -26,17 +36,33 @@ def chosen_options(answer: Any) -> tuple[str, ...]:
     return (option,) if isinstance(option, str) else tuple(option)
 
 
-def choices(item: Any, lang: str, chosen: Iterable[str]) -> Markup:
-    chosen = tuple(chosen)
-    key = (id(item), lang, chosen)
+def _kept(key: tuple, item: Any, render: Callable[[], Markup]) -> Markup:
     hit = _cache.get(key)
     if hit is not None and hit[0] is item:
         return hit[1]
-    html = _render(item, lang, chosen)
+    html = render()
     if len(_cache) >= MAX_ENTRIES:
         _cache.clear()
     _cache[key] = (item, html)
     return html
+
+
+def choices(item: Any, lang: str, chosen: Iterable[str]) -> Markup:
+    chosen = tuple(chosen)
+    return _kept(("choices", id(item), lang, chosen), item, lambda: _render(item, lang, chosen))
+
+
+def item_fieldset(item: Any, lang: str, answer: Any, guided: bool, error: str | None = None,
+                  conflicts: Iterable[dict] = ()) -> Markup:
+    """One question (`assessments/_item.html`): its text, help, options and notices."""
+    macro = current_app.jinja_env.get_template("assessments/_item.html").module.fieldset
+    chosen = chosen_options(answer)
+    conflicts = list(conflicts)
+    if error or conflicts or (guided and item.scored):  # notes, an error or a conflict: this person's own
+        return macro(item, lang, answer, chosen, guided, error, conflicts)
+    confirm = bool(getattr(answer, "needs_confirmation", False))
+    return _kept(("fieldset", id(item), lang, chosen, confirm, guided), item,
+                 lambda: macro(item, lang, answer, chosen, guided, None, []))
 
 
 _DIVIDER = Markup('<hr class="reserved-divider">')
@@ -59,3 +85,75 @@ def _render(item: Any, lang: str, chosen: tuple[str, ...]) -> Markup:
             label=option.label.get(lang)))
         previous = option
     return Markup("\n").join(parts)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One entry of a questionnaire page's progress list."""
+
+    url: str
+    title: str
+    count: str
+    state: str  # "done" or "todo"
+    current: bool
+
+
+def progress_steps(questionnaire: Any, pages: Iterable[Any], page: str, assessment_id: int, lang: str,
+                   profile_title: str) -> list[Step]:
+    """The progress list: every page's link, title and "n of m answered", from `pages.progress`.
+
+    The links differ only in their last segment, so the URL is built once and the page ids, which
+    are plain letters and digits, are put in (quoted all the same)."""
+    marker = "__page__"
+    base = url_for("assessments.page", assessment_id=assessment_id, page=marker)
+    counted = _("%(answered)s of %(shown)s answered")
+    model = questionnaire.model
+    return [Step(url=base.replace(marker, quote(p.page, safe="")),
+                 title=profile_title if p.page == PROFILE_PAGE else model.dimension(p.page).title.get(lang),
+                 count=counted % {"answered": p.answered, "shown": p.shown},
+                 state="done" if p.complete else "todo", current=p.page == page)
+            for p in pages]
+
+
+@dataclass(frozen=True)
+class FrozenResults:
+    """The submitted assessment's unchanging part of the results page: its view and its HTML."""
+
+    view: dict[str, Any]
+    summary: Markup
+    topics: Markup
+    details: Markup
+
+
+MAX_FROZEN = 256
+_frozen: OrderedDict[tuple, FrozenResults] = OrderedDict()
+_frozen_lock = threading.Lock()
+
+
+def frozen_results(assessment: Any, lang: str) -> FrozenResults:
+    """The scores, chart, gaps, items to find out and baseline of a submitted assessment, rendered
+    once per process for its id, submission time, firm name (the only thing of the firm shown that
+    can still change), the baseline's version (an import or a new fit of its groups changes it),
+    language and URL prefix; the most recently used `MAX_FROZEN` are kept.
+
+    An owner comes back to this page after every status update and an advisor between client
+    visits, while the plan, the cohort positions and the forms are built fresh for each request."""
+    from maturity.assessments.results import frozen_view
+    from maturity.baseline.standing import baseline_version
+    from maturity.content import questionnaires
+
+    firm_name = assessment.firm.name
+    key = (assessment.id, assessment.submitted_at, firm_name, baseline_version(), lang, request.script_root)
+    with _frozen_lock:
+        hit = _frozen.get(key)
+        if hit is not None:
+            _frozen.move_to_end(key)
+            return hit
+    view = frozen_view(assessment, questionnaires(), lang)
+    module = current_app.jinja_env.get_template("assessments/_results_frozen.html").module
+    made = FrozenResults(view, module.summary(assessment, firm_name, view), module.topics(view), module.details(view))
+    with _frozen_lock:
+        _frozen[key] = made
+        while len(_frozen) > MAX_FROZEN:
+            _frozen.popitem(last=False)
+    return made

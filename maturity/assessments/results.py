@@ -61,6 +61,13 @@ def dimension_rows(snapshot: dict[str, Any], questionnaires: QuestionnaireSet, l
 
 
 def results_view(assessment: Assessment, questionnaires: QuestionnaireSet, lang: str) -> dict[str, Any]:
+    """Everything the results page and the PDF plan show."""
+    return frozen_view(assessment, questionnaires, lang) | live_view(assessment, questionnaires, lang)
+
+
+def frozen_view(assessment: Assessment, questionnaires: QuestionnaireSet, lang: str) -> dict[str, Any]:
+    """What never changes once the assessment is submitted: its scores, gaps, the items to find out and
+    its place in the Ruta Digital baseline (in `lang`, with the questionnaire texts of this process)."""
     snap = assessment.result_snapshot or {}
     questionnaire = questionnaires.get(assessment.questionnaire_id)
     weights = dict(questionnaire.dimension_weights) if questionnaire else {}
@@ -90,9 +97,16 @@ def results_view(assessment: Assessment, questionnaires: QuestionnaireSet, lang:
         "radar": radar([(r.id, r.score) for r in rows]),
         "bands": [{"id": b.id, "label": b.label.get(lang), "min": b.min, "max": b.max} for b in model.bands],
         "version": snap.get("questionnaire", assessment.questionnaire_version),
+        "baseline": baseline_section(snap, assessment.profile_snapshot, {r.id: r.title for r in rows}, lang),
+    }
+
+
+def live_view(assessment: Assessment, questionnaires: QuestionnaireSet, lang: str) -> dict[str, Any]:
+    """What can change after submission: the plan (edits, statuses, today's programmes), the cohort
+    positions and the previous assessment."""
+    return {
         "plan": plan_section(assessment, questionnaires, lang),
         "cohort_positions": cohort_positions(assessment),
-        "baseline": baseline_section(snap, assessment.profile_snapshot, {r.id: r.title for r in rows}, lang),
         "previous": previous_assessment(assessment),
     }
 

@@ -15,7 +15,7 @@ from maturity.assessments.access import assessment_for_member
 from maturity.assessments.models import Assessment
 from maturity.assessments.operations import answers_of, missing_items, save_answers, submit_assessment
 from maturity.assessments.pages import PROFILE_PAGE, items_on, neighbours, page_ids, progress
-from maturity.assessments.results import comparison, results_view
+from maturity.assessments.results import comparison, live_view
 from maturity.content import questionnaires
 from maturity.database import reads_first
 from maturity.extensions import db
@@ -25,6 +25,7 @@ from maturity.i18n import _, current_language
 from maturity.questionnaires.visibility import walk
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+bp.add_app_template_global(fragments.choices, "choices")  # for assessments/_item.html
 
 
 def _assessment(assessment_id: int) -> Assessment:
@@ -73,14 +74,20 @@ def _render_page(assessment: Assessment, page: str, errors: dict | None = None, 
     items = [i for i in items_on(questionnaire, page) if i.id in shown]
     previous, following = neighbours(questionnaire, page)
     lang = current_language()
-    title = _("About your business") if page == PROFILE_PAGE else questionnaire.model.dimension(page).title.get(lang)
+    profile_title = _("About your business")
+    title = profile_title if page == PROFILE_PAGE else questionnaire.model.dimension(page).title.get(lang)
+    steps = fragments.progress_steps(questionnaire, progress(questionnaire, given, profile, walked), page,
+                                     assessment.id, lang, profile_title)
+    conflicts_by_item: dict[str, list] = {}
+    for conflict in conflicts or []:
+        conflicts_by_item.setdefault(conflict["item"], []).append(conflict)
     return render_template(
-        "assessments/page.html", assessment=assessment, page_title=title, questionnaire=questionnaire, page=page,
-        items=items, answers=answers, previous=previous, following=following, lang=current_language(),
-        pages=progress(questionnaire, given, profile, walked), model=questionnaire.model,
+        "assessments/page.html", assessment=assessment, page_title=title, page=page, items=items,
+        answers=answers, previous=previous, following=following, lang=lang, steps=steps,
+        position=[s.current for s in steps].index(True) + 1, model=questionnaire.model,
         idempotency_key=uuid.uuid4().hex, errors=errors or {}, conflicts=conflicts or [],
-        guided=assessment.mode == "guided" or current_user.role == "advisor",
-        profile_page=PROFILE_PAGE, choices=fragments.choices, chosen_options=fragments.chosen_options), status
+        conflicts_by_item=conflicts_by_item, guided=assessment.mode == "guided" or current_user.role == "advisor",
+        profile_page=PROFILE_PAGE, item_fieldset=fragments.item_fieldset), status
 
 
 @bp.get("/<int:assessment_id>/d/<page>")
@@ -198,8 +205,15 @@ def results(assessment_id: int):
     if not assessment.submitted:
         flash(_("Results appear once the assessment is submitted. Check what is left to answer."), "info")
         return redirect(url_for(".review", assessment_id=assessment.id))
-    view = results_view(assessment, questionnaires(), current_language())
-    return render_template("assessments/results.html", assessment=assessment, view=view)
+    return render_results(assessment)
+
+
+def render_results(assessment: Assessment, status: int = 200):
+    """The results page: the frozen part kept once rendered, the plan and cohort positions built now."""
+    lang = current_language()
+    frozen = fragments.frozen_results(assessment, lang)
+    view = frozen.view | live_view(assessment, questionnaires(), lang)
+    return render_template("assessments/results.html", assessment=assessment, view=view, frozen=frozen), status
 
 
 @bp.get("/<int:a>/compare/<int:b>")

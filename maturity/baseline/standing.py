@@ -117,17 +117,43 @@ def _cache() -> dict[str, Any]:
     return current_app.extensions.setdefault(EXTENSION_KEY, {})
 
 
+def _source():
+    from sqlalchemy import select
+
+    from maturity.baseline.models import BaselineSource
+    from maturity.extensions import db
+
+    return db.session.execute(select(BaselineSource.id, BaselineSource.label, BaselineSource.credit,
+                                     BaselineSource.imported_at)
+                              .where(BaselineSource.name == ruta_digital.NAME)).first()
+
+
+def _latest_fit_id() -> int | None:
+    from sqlalchemy import select
+
+    from maturity.clustering.models import ClusterFit
+    from maturity.extensions import db
+
+    return db.session.scalar(select(ClusterFit.id).where(ClusterFit.scope == "baseline:" + ruta_digital.NAME)
+                             .order_by(ClusterFit.created_at.desc(), ClusterFit.id.desc()).limit(1))
+
+
+def baseline_version() -> tuple[Any, ...] | None:
+    """What the baseline section depends on besides the assessment: the imported source and the
+    latest fit of its groups (None: no baseline imported). Pages kept once rendered key on it."""
+    source = _source()
+    return None if source is None else (source.id, source.imported_at, _latest_fit_id())
+
+
 def current_baseline() -> tuple[Any, Distribution, dict[str, Any] | None] | None:
     """(source row, distribution, latest fit result) of the Ruta Digital baseline, or None if not imported."""
     from sqlalchemy import select
 
-    from maturity.baseline.models import BaselineRecord, BaselineSource
+    from maturity.baseline.models import BaselineRecord
     from maturity.clustering.models import ClusterFit
     from maturity.extensions import db
 
-    source = db.session.execute(select(BaselineSource.id, BaselineSource.label, BaselineSource.credit,
-                                       BaselineSource.imported_at)
-                                .where(BaselineSource.name == ruta_digital.NAME)).first()
+    source = _source()
     if source is None:
         return None
     cache = _cache()
@@ -137,8 +163,7 @@ def current_baseline() -> tuple[Any, Distribution, dict[str, Any] | None] | None
         rows = db.session.execute(select(BaselineRecord.sector, *columns)
                                   .where(BaselineRecord.source_id == source.id, BaselineRecord.latest.is_(True)))
         cache.update(key=key, distribution=build_distribution(rows), fit_id=None, fit=None)
-    fit_id = db.session.scalar(select(ClusterFit.id).where(ClusterFit.scope == "baseline:" + ruta_digital.NAME)
-                               .order_by(ClusterFit.created_at.desc(), ClusterFit.id.desc()).limit(1))
+    fit_id = _latest_fit_id()
     if fit_id != cache.get("fit_id"):
         result = db.session.scalar(select(ClusterFit.result).where(ClusterFit.id == fit_id)) if fit_id else None
         cache.update(fit_id=fit_id, fit=result)

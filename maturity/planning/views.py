@@ -12,13 +12,14 @@ from wtforms.fields.choices import SelectChoice
 
 from maturity.assessments.access import assessment_for_member
 from maturity.assessments.models import Assessment
-from maturity.assessments.results import plan_section, results_view
+from maturity.assessments.results import plan_section
+from maturity.assessments.views import render_results
 from maturity.content import plan_content, questionnaires
 from maturity.i18n import _, current_language
 from maturity.planning import bp, operations
 from maturity.planning.dates import today
 from maturity.planning.forms import CustomActionForm, SignForm, StatusForm, SummaryForm
-from maturity.planning.labels import ONLY_LANG_LABELS, STATUS_LABELS
+from maturity.planning.labels import ONLY_LANG, STATUS
 from maturity.planning.section import library_choices, programme_choices
 from maturity.plans.edits import NOTE_MAX, moved, order_of
 from maturity.plans.schema import HORIZONS
@@ -29,7 +30,7 @@ INVALID = 422
 
 @bp.app_context_processor
 def _labels() -> dict:
-    return {"plan_status_labels": STATUS_LABELS, "only_lang_labels": ONLY_LANG_LABELS, "today_date": today}
+    return {"plan_status_labels": STATUS, "only_lang_labels": ONLY_LANG, "today_date": today}
 
 
 def _assessment(assessment_id: int) -> Assessment:
@@ -297,7 +298,7 @@ def status(assessment_id: int, action_id: str):
     if action_id not in {i for i, _h in order_of(plan)}:
         abort(404)
     form = StatusForm()
-    form.status.choices = [SelectChoice(k, str(v)) for k, v in STATUS_LABELS.items()]
+    form.status.choices = [SelectChoice(k, v) for k, v in STATUS.items()]
     if not form.validate():
         messages = [m for errors in form.errors.values() for m in errors]
         return _render_results(assessment, INVALID, _("Nothing was saved: %(reason)s", reason=" ".join(messages)))
@@ -313,6 +314,5 @@ def status(assessment_id: int, action_id: str):
 
 def _render_results(assessment: Assessment, status_code: int, problem: str):
     flash(problem, "error")
-    view = results_view(assessment, questionnaires(), current_language())
-    return render_template("assessments/results.html", assessment=assessment, view=view), status_code
+    return render_results(assessment, status_code)
 
