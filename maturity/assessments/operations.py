@@ -49,6 +49,18 @@ class SubmitOutcome:
     missing: list[str] = field(default_factory=list)
 
 
+# What a questionnaire page shows of each answer, read as plain rows: a page view loads every answer
+# of the assessment and changes none, so it needs no ORM objects (built once, bound per request).
+_PAGE_ANSWERS = select(Answer.item_id, Answer.option, Answer.note, Answer.evidence, Answer.needs_confirmation) \
+    .where(Answer.assessment_id == bindparam("assessment_id"))
+
+
+def page_answers(assessment_id: int) -> dict[str, Any]:
+    """{item id: row with option, note, evidence, needs_confirmation} of every stored answer, cleared
+    ones included (a note can outlive its option)."""
+    return {row.item_id: row for row in db.session.execute(_PAGE_ANSWERS, {"assessment_id": assessment_id})}
+
+
 def answers_of(assessment: Assessment) -> dict[str, Any]:
     """{item id: option id | [option ids]} of the answers given (cleared ones left out)."""
     return {a.item_id: a.option for a in assessment.answers if a.option is not None}

@@ -13,7 +13,7 @@ from maturity.api.messages import problem_message
 from maturity.assessments import bp, fragments
 from maturity.assessments.access import assessment_for_member
 from maturity.assessments.models import Assessment
-from maturity.assessments.operations import answers_of, missing_items, save_answers, submit_assessment
+from maturity.assessments.operations import answers_of, missing_items, page_answers, save_answers, submit_assessment
 from maturity.assessments.pages import PROFILE_PAGE, items_on, neighbours, page_ids, progress
 from maturity.assessments.results import comparison, live_view
 from maturity.content import questionnaires
@@ -67,8 +67,8 @@ def _render_page(assessment: Assessment, page: str, errors: dict | None = None, 
                  status: int = 200):
     questionnaire = _questionnaire(assessment)
     profile = assessment.firm.profile()
-    answers = {a.item_id: a for a in assessment.answers}
-    given = answers_of(assessment)
+    answers = page_answers(assessment.id)
+    given = {item_id: row.option for item_id, row in answers.items() if row.option is not None}
     walked = list(walk(questionnaire, given, profile))
     shown = {item.id for item, is_shown, _a in walked if is_shown}
     items = [i for i in items_on(questionnaire, page) if i.id in shown]
