@@ -11,6 +11,7 @@ Translations only change with a deploy, that is with a new process.
 """
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -19,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import current_app, request, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from maturity.assessments.pages import PROFILE_PAGE
 from maturity.i18n import _
@@ -127,7 +128,7 @@ class FrozenResults:
 
 MAX_FROZEN = 256
 _frozen: OrderedDict[tuple, FrozenResults] = OrderedDict()
-_frozen_lock = threading.Lock()
+_lock = threading.Lock()  # guards `_frozen` and `_plans`
 
 
 def frozen_results(assessment: Any, lang: str) -> FrozenResults:
@@ -144,7 +145,7 @@ def frozen_results(assessment: Any, lang: str) -> FrozenResults:
 
     firm_name = assessment.firm.name
     key = (assessment.id, assessment.submitted_at, firm_name, baseline_version(), lang, request.script_root)
-    with _frozen_lock:
+    with _lock:
         hit = _frozen.get(key)
         if hit is not None:
             _frozen.move_to_end(key)
@@ -152,8 +153,51 @@ def frozen_results(assessment: Any, lang: str) -> FrozenResults:
     view = frozen_view(assessment, questionnaires(), lang)
     module = current_app.jinja_env.get_template("assessments/_results_frozen.html").module
     made = FrozenResults(view, module.summary(assessment, firm_name, view), module.topics(view), module.details(view))
-    with _frozen_lock:
+    with _lock:
         _frozen[key] = made
         while len(_frozen) > MAX_FROZEN:
             _frozen.popitem(last=False)
     return made
+
+
+@dataclass(frozen=True)
+class PlanPart:
+    """The results page's plan (the view's dict) and its actions and programmes as HTML."""
+
+    plan: dict[str, Any]
+    actions: Markup
+    programmes: Markup
+
+
+MAX_PLANS = 256
+_plans: OrderedDict[tuple, PlanPart] = OrderedDict()
+_CSRF_SLOT = "csrf-slot-" + secrets.token_hex(16)  # cannot be typed into a plan: it is new in every process
+
+
+def plan_part(assessment: Any, lang: str) -> PlanPart:
+    """The plan of a submitted assessment, built and rendered once per process for its edits' version,
+    its action statuses, the day (programmes and date limits follow the calendar), language and URL
+    prefix; the most recently used `MAX_PLANS` are kept. Each action's status form carries this
+    visitor's CSRF token, put into the kept HTML on every request."""
+    from flask_wtf.csrf import generate_csrf
+
+    from maturity.assessments.results import plan_section
+    from maturity.content import questionnaires
+    from maturity.planning.dates import today
+    from maturity.planning.store import plan_state
+
+    day = today()
+    key = (assessment.id, assessment.submitted_at, plan_state(assessment.id), day, lang, request.script_root)
+    with _lock:
+        made = _plans.get(key)
+        if made is not None:
+            _plans.move_to_end(key)
+    if made is None:
+        plan = plan_section(assessment, questionnaires(), lang)
+        module = current_app.jinja_env.get_template("assessments/_plan_part.html").module
+        made = PlanPart(plan, module.actions(assessment, plan, _CSRF_SLOT, day), module.programmes(plan))
+        with _lock:
+            _plans[key] = made
+            while len(_plans) > MAX_PLANS:
+                _plans.popitem(last=False)
+    return PlanPart(made.plan, made.actions.replace(_CSRF_SLOT, escape(generate_csrf())), made.programmes)

@@ -62,7 +62,8 @@ def dimension_rows(snapshot: dict[str, Any], questionnaires: QuestionnaireSet, l
 
 def results_view(assessment: Assessment, questionnaires: QuestionnaireSet, lang: str) -> dict[str, Any]:
     """Everything the results page and the PDF plan show."""
-    return frozen_view(assessment, questionnaires, lang) | live_view(assessment, questionnaires, lang)
+    return (frozen_view(assessment, questionnaires, lang) | live_view(assessment)
+            | {"plan": plan_section(assessment, questionnaires, lang)})
 
 
 def frozen_view(assessment: Assessment, questionnaires: QuestionnaireSet, lang: str) -> dict[str, Any]:
@@ -101,14 +102,10 @@ def frozen_view(assessment: Assessment, questionnaires: QuestionnaireSet, lang: 
     }
 
 
-def live_view(assessment: Assessment, questionnaires: QuestionnaireSet, lang: str) -> dict[str, Any]:
-    """What can change after submission: the plan (edits, statuses, today's programmes), the cohort
-    positions and the previous assessment."""
-    return {
-        "plan": plan_section(assessment, questionnaires, lang),
-        "cohort_positions": cohort_positions(assessment),
-        "previous": previous_assessment(assessment),
-    }
+def live_view(assessment: Assessment) -> dict[str, Any]:
+    """What can change after submission besides the plan (`plan_section`): the cohort positions and
+    the previous assessment."""
+    return {"cohort_positions": cohort_positions(assessment), "previous": previous_assessment(assessment)}
 
 
 def previous_assessment(assessment: Assessment) -> Assessment | None:

@@ -212,8 +212,10 @@ def render_results(assessment: Assessment, status: int = 200):
     """The results page: the frozen part kept once rendered, the plan and cohort positions built now."""
     lang = current_language()
     frozen = fragments.frozen_results(assessment, lang)
-    view = frozen.view | live_view(assessment, questionnaires(), lang)
-    return render_template("assessments/results.html", assessment=assessment, view=view, frozen=frozen), status
+    plan = fragments.plan_part(assessment, lang)
+    view = frozen.view | live_view(assessment) | {"plan": plan.plan}
+    return render_template("assessments/results.html", assessment=assessment, view=view, frozen=frozen,
+                           plan_part=plan), status
 
 
 @bp.get("/<int:a>/compare/<int:b>")

@@ -1,7 +1,7 @@
 """Reading an assessment's plan edits and action statuses into the pure types of `maturity.plans.edits`."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from maturity.extensions import db
 from maturity.planning.models import ActionStatus, PlanEdit
@@ -41,3 +41,17 @@ def status_rows(assessment_id: int) -> dict[str, ActionStatus]:
 
 def statuses_of(assessment_id: int) -> dict[str, Status]:
     return {k: Status(r.status, r.status_on, r.version) for k, r in status_rows(assessment_id).items()}
+
+
+# What a plan shown on the results page depends on besides the frozen assessment: the edits' version
+# (every edit and the sign-off raise it) and each action's status; read with two small prebuilt
+# queries so that a plan kept once rendered can be checked cheaply on every view.
+_EDIT_VERSION = select(PlanEdit.version).where(PlanEdit.assessment_id == bindparam("assessment_id"))
+_STATUS_STATE = (select(ActionStatus.action_id, ActionStatus.status, ActionStatus.status_on, ActionStatus.version)
+                 .where(ActionStatus.assessment_id == bindparam("assessment_id")).order_by(ActionStatus.action_id))
+
+
+def plan_state(assessment_id: int) -> tuple:
+    """A value that changes whenever the plan's edits, sign-off or any action status change."""
+    params = {"assessment_id": assessment_id}
+    return (db.session.scalar(_EDIT_VERSION, params), tuple(tuple(r) for r in db.session.execute(_STATUS_STATE, params)))

@@ -28,9 +28,11 @@ STALE = 409
 INVALID = 422
 
 
-@bp.app_context_processor
-def _labels() -> dict:
-    return {"plan_status_labels": STATUS, "only_lang_labels": ONLY_LANG, "today_date": today}
+@bp.record_once
+def _labels(state) -> None:
+    # Globals rather than a context processor: macros rendered on their own (the results page's
+    # plan, kept once rendered) see them too. Both tables translate when read.
+    state.app.jinja_env.globals.update(plan_status_labels=STATUS, only_lang_labels=ONLY_LANG, today_date=today)
 
 
 def _assessment(assessment_id: int) -> Assessment:

@@ -133,3 +133,37 @@ def test_results_page_follows_the_firm_name_and_never_mixes_assessments(app, cre
     assert "Confecciones Uno" in renamed and "Taller Uno" not in renamed
     english = client.get(f"/assessments/{first.id}/results?lang=en").get_data(as_text=True)
     assert "Your twelve topics" in english and "Sus doce temas" not in english
+
+
+def _status_forms(html: str) -> list[tuple[str, str, str]]:
+    """(action URL, CSRF token, max date) of each action's status form."""
+    return re.findall(r'<form method="post" action="([^"]+/status)" class="status-form">\s*'
+                      r'<input type="hidden" name="csrf_token" value="([^"]+)">.*?max="([^"]+)"', html, re.S)
+
+
+def test_a_kept_plan_carries_each_visitors_token_and_todays_date(app, create_user, create_firm, monkeypatch):
+    from datetime import timedelta
+
+    from maturity.planning import dates
+
+    owner = create_user(email="duena.plan@example.pe")
+    assessment = _submitted(create_firm, owner, "Taller Plan", 0)
+    db.session.commit()
+    first, second = app.test_client(), app.test_client()  # two devices of the same owner: two sessions
+    login(first, owner)
+    login(second, owner)
+    url = f"/assessments/{assessment.id}/results"
+    forms_one = _status_forms(first.get(url).get_data(as_text=True))
+    forms_two = _status_forms(second.get(url).get_data(as_text=True))
+    assert forms_one and len(forms_one) == len(forms_two)
+    assert forms_one[0][1] != forms_two[0][1]  # each session's own token, though the plan was kept
+    # The next day the date fields may go one day further, without any change to the plan.
+    today = dates.today()
+    tomorrow = today + timedelta(days=1)
+    monkeypatch.setattr(dates, "today", lambda: tomorrow)
+    assert {f[2] for f in _status_forms(first.get(url).get_data(as_text=True))} == {tomorrow.isoformat()}
+    action_url, token, _max = forms_two[0]
+    saved = second.post(action_url, data={"csrf_token": token, "version": "0", "status": "in_progress",
+                                          "on": today.isoformat()})
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:500]
+    assert 'data-status="in_progress"' in first.get(url).get_data(as_text=True)
