@@ -1,7 +1,9 @@
 """The owner's pages and autosave under gunicorn, beside a bare Flask page under the same settings.
 
 Figures (issue: owner self-assessment):
-- questionnaire page and results page throughput vs the bare-Flask floor (goal ≥ 35 %);
+- questionnaire page and results page throughput vs the bare-Flask floor (goal ≥ 35 %), beside
+  this app's own empty request (/healthz, anonymous and signed in): what every request costs here
+  before any page work, and so the most any page can reach;
 - autosave p50/p95 at 20 and 50 concurrent clients (goal p95 ≤ 50 ms), on SQLite, and on
   PostgreSQL when BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a server.
 Paced autosave runs use simulated owners (benchmarks.owners), who connect when they send as a
@@ -174,6 +176,38 @@ def wrk_saves(base: str, owners: list[Owner], items: list, seconds: int, tmp: Pa
             "p50_ms": p50, "p95_ms": p95, "p99_ms": p99}
 
 
+def _best(url: str, seconds: int, headers: dict[str, str], runs: int = 2):
+    """The better of `runs` measurements: this machine is shared, and a neighbour's burst halves a
+    single run now and then (the floor is measured the same way, so ratios stay fair)."""
+    return max((measure(url, seconds, headers=headers) for _ in range(runs)), key=lambda r: r.requests_per_s)
+
+
+def _page_figures(base: str, user: dict, floor: float, seconds: int) -> list[Figure]:
+    """The two owner pages, and this app's empty request (/healthz), each beside the bare-Flask floor.
+
+    /healthz reads and renders nothing: anonymous, it costs what every request of this app costs
+    (request id, log line, security headers, rate limiter, session); with the owner's cookie it also
+    loads the user, as every signed-in request must. That is the most any signed-in page can reach.
+    Each figure logs in afresh: a session cookie is re-signed once its last-seen time is 30 s old,
+    which a browser takes in its stride but wrk, replaying one cookie, would pay on every request."""
+    targets = [("questionnaire page (T3) vs bare Flask page", f"{base}/assessments/{user['assessment']}/d/T3", True,
+                "≥ 35 % of the floor"),
+               ("results page vs bare Flask page", f"{base}/assessments/{user['submitted']}/results", True,
+                "≥ 35 % of the floor"),
+               ("empty request of this app (/healthz, anonymous) vs bare Flask page", f"{base}/healthz", False,
+                "(ceiling for pages; no goal)"),
+               ("empty request of this app (/healthz, signed in) vs bare Flask page", f"{base}/healthz", True,
+                "(ceiling for signed-in pages; no goal)")]
+    figures = []
+    for label, url, signed_in, goal in targets:
+        headers = {"Cookie": _login(base, user["email"])[0]} if signed_in else {}
+        measure(url, 2, headers=headers)
+        got = _best(url, seconds, headers)
+        figures.append(Figure(label, got.requests_per_s, floor, "req/s", goal=goal, higher_is_better=True,
+                              note=f"p50 {got.p50_ms:.1f} ms, p99 {got.p99_ms:.1f} ms, errors {got.errors}"))
+    return figures
+
+
 def _database_urls(tmp: Path) -> list[tuple[str, str]]:
     """SQLite always; PostgreSQL when a throwaway server is named (its tables are dropped and remade)."""
     runs = [("SQLite", f"sqlite:///{tmp / 'bench.db'}")]
@@ -190,7 +224,7 @@ def run(seconds: int) -> list[Figure]:
     figures: list[Figure] = []
     with gunicorn("benchmarks.bare_app:app") as bare:
         measure(bare + "/", 2)
-        floor = measure(bare + "/", seconds)
+        floor = _best(bare + "/", seconds, {})
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         for name, url in _database_urls(tmp):
@@ -202,15 +236,7 @@ def run(seconds: int) -> list[Figure]:
             users = _seed(env)
             with gunicorn("wsgi:app", env=env, ready_path="/healthz") as base:
                 if name == "SQLite":
-                    cookie, _csrf = _login(base, users[0]["email"])
-                    page = f"{base}/assessments/{users[0]['assessment']}/d/T3"
-                    results = f"{base}/assessments/{users[0]['submitted']}/results"
-                    for label, url in (("questionnaire page (T3)", page), ("results page", results)):
-                        measure(url, 2, headers={"Cookie": cookie})
-                        got = measure(url, seconds, headers={"Cookie": cookie})
-                        figures.append(Figure(f"{label} vs bare Flask page", got.requests_per_s, floor.requests_per_s,
-                                              "req/s", goal="≥ 35 % of the floor", higher_is_better=True,
-                                              note=f"p50 {got.p50_ms:.1f} ms, p99 {got.p99_ms:.1f} ms, errors {got.errors}"))
+                    figures += _page_figures(base, users[0], floor.requests_per_s, seconds)
                 for connections in (20, 50):
                     rps, p50, p95, p99 = _autosave(base, users, users[0]["items"], connections, seconds, tmp,
                                                    pace_ms=1000)
