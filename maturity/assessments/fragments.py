@@ -12,8 +12,6 @@ Translations only change with a deploy, that is with a new process.
 from __future__ import annotations
 
 import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +22,7 @@ from markupsafe import Markup, escape
 
 from maturity.assessments.pages import PROFILE_PAGE
 from maturity.i18n import _
+from maturity.templating import kept_table
 
 MAX_ENTRIES = 20_000
 _cache: dict[tuple, tuple[Any, Markup]] = {}
@@ -127,13 +126,11 @@ class FrozenResults:
 
 
 MAX_FROZEN = 256
-_frozen: OrderedDict[tuple, FrozenResults] = OrderedDict()
-_lock = threading.Lock()  # guards `_frozen` and `_plans`
 
 
 def frozen_results(assessment: Any, lang: str) -> FrozenResults:
     """The scores, chart, gaps, items to find out and baseline of a submitted assessment, rendered
-    once per process for its id, submission time, firm name (the only thing of the firm shown that
+    once per app process for its id, submission time, firm name (the only thing of the firm shown that
     can still change), the baseline's version (an import or a new fit of its groups changes it),
     language and URL prefix; the most recently used `MAX_FROZEN` are kept.
 
@@ -145,19 +142,14 @@ def frozen_results(assessment: Any, lang: str) -> FrozenResults:
 
     firm_name = assessment.firm.name
     key = (assessment.id, assessment.submitted_at, firm_name, baseline_version(), lang, request.script_root)
-    with _lock:
-        hit = _frozen.get(key)
-        if hit is not None:
-            _frozen.move_to_end(key)
-            return hit
-    view = frozen_view(assessment, questionnaires(), lang)
-    module = current_app.jinja_env.get_template("assessments/_results_frozen.html").module
-    made = FrozenResults(view, module.summary(assessment, firm_name, view), module.topics(view), module.details(view))
-    with _lock:
-        _frozen[key] = made
-        while len(_frozen) > MAX_FROZEN:
-            _frozen.popitem(last=False)
-    return made
+
+    def make() -> FrozenResults:
+        view = frozen_view(assessment, questionnaires(), lang)
+        module = current_app.jinja_env.get_template("assessments/_results_frozen.html").module
+        return FrozenResults(view, module.summary(assessment, firm_name, view), module.topics(view),
+                             module.details(view))
+
+    return kept_table("frozen results", MAX_FROZEN).get(key, make)
 
 
 @dataclass(frozen=True)
@@ -170,7 +162,6 @@ class PlanPart:
 
 
 MAX_PLANS = 256
-_plans: OrderedDict[tuple, PlanPart] = OrderedDict()
 _CSRF_SLOT = "csrf-slot-" + secrets.token_hex(16)  # cannot be typed into a plan: it is new in every process
 
 
@@ -188,16 +179,11 @@ def plan_part(assessment: Any, lang: str) -> PlanPart:
 
     day = today()
     key = (assessment.id, assessment.submitted_at, plan_state(assessment.id), day, lang, request.script_root)
-    with _lock:
-        made = _plans.get(key)
-        if made is not None:
-            _plans.move_to_end(key)
-    if made is None:
+
+    def make() -> PlanPart:
         plan = plan_section(assessment, questionnaires(), lang)
         module = current_app.jinja_env.get_template("assessments/_plan_part.html").module
-        made = PlanPart(plan, module.actions(assessment, plan, _CSRF_SLOT, day), module.programmes(plan))
-        with _lock:
-            _plans[key] = made
-            while len(_plans) > MAX_PLANS:
-                _plans.popitem(last=False)
+        return PlanPart(plan, module.actions(assessment, plan, _CSRF_SLOT, day), module.programmes(plan))
+
+    made = kept_table("plans", MAX_PLANS).get(key, make)
     return PlanPart(made.plan, made.actions.replace(_CSRF_SLOT, escape(generate_csrf())), made.programmes)

@@ -167,3 +167,19 @@ def test_a_kept_plan_carries_each_visitors_token_and_todays_date(app, create_use
                                           "on": today.isoformat()})
     assert saved.status_code == 302, saved.get_data(as_text=True)[:500]
     assert 'data-status="in_progress"' in first.get(url).get_data(as_text=True)
+
+
+def test_kept_tables_hold_the_most_recent_entries_and_belong_to_their_app(make_app):
+    from maturity.templating import KeptTable, kept_table
+
+    table = KeptTable(2)
+    for key in ("a", "b", "a", "c"):  # "a" used again before "c" arrives: "b" is the one dropped
+        table.get(key, lambda k=key: k.upper())
+    assert len(table) == 2
+    assert table.get("a", lambda: "new") == "A" and table.get("b", lambda: "new") == "new"
+    first, second = make_app(), make_app()
+    with first.app_context():
+        mine = kept_table("plans", 5)
+        assert kept_table("plans", 5) is mine
+    with second.app_context():
+        assert kept_table("plans", 5) is not mine  # another app (another database) starts empty
