@@ -1,6 +1,9 @@
-"""Pieces of a questionnaire page as HTML, kept once rendered.
+"""Pieces of the questionnaire and results pages as HTML, kept once rendered.
 
-A question, with its option list, is most of a questionnaire page, and it depends only on the
+Results: a submitted assessment's scores never change, and its plan changes only with an edit, a
+status or the date; `frozen_results` and `plan_part` say what each kept piece is keyed on.
+
+Questionnaire: a question, with its option list, is most of the page, and it depends only on the
 item, the language, which options are chosen and whether the answer awaits confirmation: every
 owner of a sector shares these combinations, so each is rendered once per process instead of on
 every request. Only what is personal is rendered fresh each time: an advisor's interview notes,
@@ -166,7 +169,7 @@ _CSRF_SLOT = "csrf-slot-" + secrets.token_hex(16)  # cannot be typed into a plan
 
 
 def plan_part(assessment: Any, lang: str) -> PlanPart:
-    """The plan of a submitted assessment, built and rendered once per process for its edits' version,
+    """The plan of a submitted assessment, built and rendered once per app process for its edits' version,
     its action statuses, the day (programmes and date limits follow the calendar), language and URL
     prefix; the most recently used `MAX_PLANS` are kept. Each action's status form carries this
     visitor's CSRF token, put into the kept HTML on every request."""
