@@ -27,7 +27,9 @@ from maturity.assessments.pages import PROFILE_PAGE
 from maturity.i18n import _
 from maturity.templating import kept_table
 
-MAX_ENTRIES = 20_000
+# Option lists and questions are ~1.5 KB each: at most ~12 MB per worker. Eleven sectors × ~60 items ×
+# two languages × a few common answers fit several times over.
+MAX_ENTRIES = 8_000
 _cache: dict[tuple, tuple[Any, Markup]] = {}
 
 
