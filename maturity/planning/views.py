@@ -19,7 +19,7 @@ from maturity.i18n import _, current_language
 from maturity.planning import bp, operations
 from maturity.planning.dates import today
 from maturity.planning.forms import CustomActionForm, SignForm, StatusForm, SummaryForm
-from maturity.planning.labels import ONLY_LANG, STATUS
+from maturity.planning.labels import ONLY_LANG_LABELS, STATUS_LABELS
 from maturity.planning.section import library_choices, programme_choices
 from maturity.plans.edits import NOTE_MAX, moved, order_of
 from maturity.plans.schema import HORIZONS
@@ -31,8 +31,9 @@ INVALID = 422
 @bp.record_once
 def _labels(state) -> None:
     # Globals rather than a context processor: macros rendered on their own (the results page's
-    # plan, kept once rendered) see them too. Both tables translate when read.
-    state.app.jinja_env.globals.update(plan_status_labels=STATUS, only_lang_labels=ONLY_LANG, today_date=today)
+    # plan, kept once rendered) see them too. The labels are lazy: they translate when printed.
+    state.app.jinja_env.globals.update(plan_status_labels=STATUS_LABELS, only_lang_labels=ONLY_LANG_LABELS,
+                                       today_date=today)
 
 
 def _assessment(assessment_id: int) -> Assessment:
@@ -300,7 +301,7 @@ def status(assessment_id: int, action_id: str):
     if action_id not in {i for i, _h in order_of(plan)}:
         abort(404)
     form = StatusForm()
-    form.status.choices = [SelectChoice(k, v) for k, v in STATUS.items()]
+    form.status.choices = [SelectChoice(k, str(v)) for k, v in STATUS_LABELS.items()]
     if not form.validate():
         messages = [m for errors in form.errors.values() for m in errors]
         return _render_results(assessment, INVALID, _("Nothing was saved: %(reason)s", reason=" ".join(messages)))
